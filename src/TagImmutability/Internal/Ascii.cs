@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Text;
+
+namespace TagImmutability.Internal;
+
+/// <summary>The ASCII character classes of the OCI grammars, and the bridge from UTF-8 input to the UTF-16 scanners.</summary>
+internal static class AsciiClasses
+{
+    public static readonly SearchValues<char> LowerAlphanumeric =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+
+    public static readonly SearchValues<char> Alphanumeric =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+
+    /// <summary><c>[A-Za-z0-9_]</c>: the ASCII meaning of <c>\w</c>, written out because .NET's <c>\w</c> is Unicode.</summary>
+    public static readonly SearchValues<char> Word =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
+    /// <summary><c>[A-Za-z0-9_.-]</c>: the tag body.</summary>
+    public static readonly SearchValues<char> TagBody =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+
+    /// <summary><c>[a-zA-Z0-9=_-]</c>: the encoded part of a digest.</summary>
+    public static readonly SearchValues<char> DigestEncoded =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789=_-");
+
+    public static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    public static bool IsLowerAlphanumeric(char c) => (uint)(c - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9;
+
+    public static bool IsAlphanumeric(char c) => IsLowerAlphanumeric(c) || (uint)(c - 'A') <= 'Z' - 'A';
+
+    public static bool IsUpper(char c) => (uint)(c - 'A') <= 'Z' - 'A';
+
+    public static bool IsDigit(char c) => (uint)(c - '0') <= 9;
+
+    /// <summary>
+    /// Decodes UTF-8 input into <paramref name="destination"/> so that the one UTF-16 scanner of each type serves both
+    /// encodings. Invalid UTF-8 becomes U+FFFD, which every grammar here rejects as non-ASCII.
+    /// </summary>
+    /// <returns>The number of characters written.</returns>
+    public static int DecodeUtf8(ReadOnlySpan<byte> utf8, Span<char> destination)
+    {
+        if (System.Text.Ascii.ToUtf16(utf8, destination, out int written) == OperationStatus.Done)
+        {
+            return written;
+        }
+
+        return Encoding.UTF8.GetChars(utf8, destination);
+    }
+
+    /// <summary>
+    /// Encodes ASCII <paramref name="text"/> as UTF-8 into <paramref name="destination"/>; false when it does not fit.
+    /// </summary>
+    public static bool TryEncodeAscii(ReadOnlySpan<char> text, Span<byte> destination, out int bytesWritten)
+    {
+        if (text.Length > destination.Length)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        System.Text.Ascii.FromUtf16(text, destination, out bytesWritten);
+        return true;
+    }
+
+    /// <summary>Copies <paramref name="text"/> into <paramref name="destination"/>; false when it does not fit.</summary>
+    public static bool TryCopy(ReadOnlySpan<char> text, Span<char> destination, out int charsWritten)
+    {
+        if (text.TryCopyTo(destination))
+        {
+            charsWritten = text.Length;
+            return true;
+        }
+
+        charsWritten = 0;
+        return false;
+    }
+}
