@@ -59,7 +59,11 @@ public readonly struct ImageReference :
     /// <param name="tag">The tag, or <see langword="null"/>.</param>
     /// <param name="digest">The digest, or <see langword="null"/>.</param>
     /// <exception cref="InvalidReferenceException"><paramref name="registry"/> is not a valid host.</exception>
-    /// <exception cref="ArgumentException"><paramref name="repository"/>, <paramref name="tag"/> or <paramref name="digest"/> is a default value.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="repository"/>, <paramref name="tag"/> or <paramref name="digest"/> is a default value; or
+    /// <paramref name="registry"/> is <see langword="null"/> and the repository's first component looks like a host
+    /// (contains <c>.</c> or is <c>localhost</c>), so the text form would not read back as the same reference.
+    /// </exception>
     public ImageReference(string? registry, RepositoryName repository, Tag? tag, Digest? digest)
     {
         if (registry is not null)
@@ -74,6 +78,13 @@ public readonly struct ImageReference :
         if (repository.IsDefault)
         {
             throw new ArgumentException("repository is default(RepositoryName), which is not a repository name", nameof(repository));
+        }
+
+        if (registry is null && repository.Value.IndexOf('/', StringComparison.Ordinal) is int slash and >= 0 && IsRegistry(repository.Value.AsSpan(0, slash)))
+        {
+            throw new ArgumentException(
+                $"repository '{repository.Value}' without a registry would read back as registry '{repository.Value[..slash]}': pass the registry explicitly",
+                nameof(repository));
         }
 
         if (tag is { IsDefault: true })
