@@ -604,6 +604,13 @@ public readonly struct Digest :
     // The one scanner behind Parse and TryParse; returns why it failed instead of throwing.
     internal static ParseFailure ParseCore(ReadOnlySpan<char> text, out Digest digest)
     {
+        // The common case first: a well-formed sha256 digest is decided with one vectorized scan.
+        if (text.Length == Sha256TextLength && text.StartsWith("sha256:") && !text[7..].ContainsAnyExcept(AsciiClasses.LowerHex))
+        {
+            digest = DecodeTrustedHex(DigestAlgorithm.Sha256, text[7..]);
+            return ParseFailure.None;
+        }
+
         digest = default;
         if (text.IsEmpty)
         {
@@ -666,18 +673,30 @@ public readonly struct Digest :
                 : ParseFailure.At(colon + 1 + bad, "character {char} is not a hex digit");
         }
 
+        digest = DecodeTrustedHex(algorithm, encoded);
+        return ParseFailure.None;
+    }
+
+    // Decodes lowercase hex that has already been validated: 64 or 128 characters.
+    private static Digest DecodeTrustedHex(DigestAlgorithm algorithm, ReadOnlySpan<char> hex)
+    {
+#if NET9_0_OR_GREATER
+        Span<byte> hash = stackalloc byte[64];
+        Convert.FromHexString(hex, hash, out _, out int written);
+        return FromTrustedHash(algorithm, hash[..written]);
+#else
         ulong[]? tail = null;
         if (algorithm == DigestAlgorithm.Sha512)
         {
             tail = new ulong[4];
             for (int i = 0; i < 4; i++)
             {
-                tail[i] = ReadHex(encoded[(64 + (16 * i))..]);
+                tail[i] = ReadHex(hex[(64 + (16 * i))..]);
             }
         }
 
-        digest = new Digest(algorithm, ReadHex(encoded), ReadHex(encoded[16..]), ReadHex(encoded[32..]), ReadHex(encoded[48..]), tail);
-        return ParseFailure.None;
+        return new Digest(algorithm, ReadHex(hex), ReadHex(hex[16..]), ReadHex(hex[32..]), ReadHex(hex[48..]), tail);
+#endif
     }
 
     // algorithm ::= component (separator component)*, component [a-z0-9]+, separator [+._-]
@@ -718,6 +737,7 @@ public readonly struct Digest :
             : ParseFailure.None;
     }
 
+#if !NET9_0_OR_GREATER
     // Reads 16 lowercase hex characters, already validated, as one big-endian word.
     private static ulong ReadHex(ReadOnlySpan<char> hex)
     {
@@ -730,6 +750,7 @@ public readonly struct Digest :
 
         return value;
     }
+#endif
 
     private static void WriteHex(ulong value, Span<char> destination)
     {

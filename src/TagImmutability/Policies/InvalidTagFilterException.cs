@@ -1,0 +1,36 @@
+using TagImmutability.Internal;
+
+namespace TagImmutability;
+
+/// <summary>
+/// Thrown by <see cref="TagFilter"/>'s parsing methods when text is not a valid tag filter. The message names the field,
+/// quotes the input, gives the index of the first offending character and the rule (see <see cref="GrammarException"/>).
+/// </summary>
+/// <remarks><b>Thread safety:</b> instances are immutable once thrown and safe to share.</remarks>
+public sealed class InvalidTagFilterException : GrammarException
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public InvalidTagFilterException()
+    {
+    }
+
+    /// <summary>Creates an exception with <paramref name="message"/>.</summary>
+    /// <param name="message">The message; <see langword="null"/> gives the default message.</param>
+    public InvalidTagFilterException(string? message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with <paramref name="message"/> that wraps <paramref name="innerException"/>.</summary>
+    /// <param name="message">The message; <see langword="null"/> gives the default message.</param>
+    /// <param name="innerException">The exception that caused this one, or <see langword="null"/>.</param>
+    public InvalidTagFilterException(string? message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal InvalidTagFilterException(string field, ReadOnlySpan<char> input, ParseFailure failure, string rule)
+        : base(field, input, failure, rule)
+    {
+    }
+}
