@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+
+namespace TagImmutability.Registries;
+
+/// <summary>
+/// One repository's whole state as an immutable snapshot. Writers build a new snapshot under the repository's lock and
+/// publish it with one reference write; readers take the current snapshot without locking, so they never see half a write.
+/// </summary>
+internal sealed class RepositoryState
+{
+    public static RepositoryState Empty(RepositoryInfo info) => new(
+        info,
+        ImmutableDictionary<Digest, ImageDetail>.Empty,
+        ImmutableDictionary.Create<string, Digest>(StringComparer.Ordinal),
+        ImmutableDictionary<Digest, ImmutableHashSet<Digest>>.Empty,
+        0);
+
+    public RepositoryState(
+        RepositoryInfo info,
+        ImmutableDictionary<Digest, ImageDetail> images,
+        ImmutableDictionary<string, Digest> tags,
+        ImmutableDictionary<Digest, ImmutableHashSet<Digest>> referencedBy,
+        long nextSequence)
+    {
+        Info = info;
+        Images = images;
+        Tags = tags;
+        ReferencedBy = referencedBy;
+        NextSequence = nextSequence;
+    }
+
+    public RepositoryInfo Info { get; }
+
+    /// <summary>Every image, by digest.</summary>
+    public ImmutableDictionary<Digest, ImageDetail> Images { get; }
+
+    /// <summary>Every tag, to the digest it names (ordinal keys: tags are case-sensitive).</summary>
+    public ImmutableDictionary<string, Digest> Tags { get; }
+
+    /// <summary>For each image an index references, the digests of the indexes that reference it.</summary>
+    public ImmutableDictionary<Digest, ImmutableHashSet<Digest>> ReferencedBy { get; }
+
+    /// <summary>The push order given to the next new image, so listings come out in push order.</summary>
+    public long NextSequence { get; }
+
+    public RepositoryState With(
+        RepositoryInfo? info = null,
+        ImmutableDictionary<Digest, ImageDetail>? images = null,
+        ImmutableDictionary<string, Digest>? tags = null,
+        ImmutableDictionary<Digest, ImmutableHashSet<Digest>>? referencedBy = null,
+        long? nextSequence = null) =>
+        new(info ?? Info, images ?? Images, tags ?? Tags, referencedBy ?? ReferencedBy, nextSequence ?? NextSequence);
+
+    public IEnumerable<ImageDetail> ImagesInPushOrder() => Images.Values.OrderBy(i => i.Sequence);
+}
+
+/// <summary>A repository's lock and its current snapshot. <see cref="Deleted"/> is set once, under both locks.</summary>
+internal sealed class RepositoryCell
+{
+    private volatile RepositoryState _state;
+
+    public RepositoryCell(RepositoryState state) => _state = state;
+
+    public object Gate { get; } = new();
+
+    public RepositoryState State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
+    public bool Deleted { get; set; }
+}
