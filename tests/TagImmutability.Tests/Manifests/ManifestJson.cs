@@ -37,7 +37,7 @@ internal static class ManifestJson
 
     public static ManifestInvalidException Refused(byte[] content, string? contentType = null, ManifestParserOptions? options = null)
     {
-        ManifestInvalidException thrown = Assert.ThrowsAny<ManifestInvalidException>(() => ManifestParser.Parse(content, contentType, options));
+        ManifestInvalidException thrown = Assert.Throws<ManifestInvalidException>(() => ManifestParser.Parse(content, contentType, options));
 
         // The Try form agrees and does not throw.
         Assert.False(ManifestParser.TryParse(content, contentType, options, out ParsedManifest? manifest, out ManifestInvalidException? error));

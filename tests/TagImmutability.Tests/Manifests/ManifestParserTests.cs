@@ -46,9 +46,11 @@ public sealed class ManifestParserTests
     [Fact]
     public void Neither_field_nor_hint_is_a_missing_media_type_error_not_a_JSON_error()
     {
-        var error = Assert.IsType<ManifestMediaTypeMissingException>(ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType()));
+        ManifestInvalidException error = ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType());
 
         Assert.Equal(ManifestInvalidReason.MediaTypeMissing, error.Reason);
+        Assert.Null(error.DeclaredMediaType);
+        Assert.Null(error.HintMediaType);
         Assert.Contains("media type is missing", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("JSON", error.Message, StringComparison.Ordinal);
     }
@@ -58,21 +60,23 @@ public sealed class ManifestParserTests
     [InlineData("   ")]
     public void A_blank_content_type_counts_as_no_hint(string contentType)
     {
-        Assert.IsType<ManifestMediaTypeMissingException>(ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType(), contentType));
+        Assert.Equal(ManifestInvalidReason.MediaTypeMissing, ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType(), contentType).Reason);
     }
 
     [Fact]
     public void A_default_media_type_counts_as_no_hint()
     {
-        Assert.Throws<ManifestMediaTypeMissingException>(
+        var error = Assert.Throws<ManifestInvalidException>(
             () => ManifestParser.Parse(ManifestJson.Bytes(ManifestJson.OciManifestWithoutMediaType()), default(MediaType)));
+
+        Assert.Equal(ManifestInvalidReason.MediaTypeMissing, error.Reason);
     }
 
     [Fact]
     public void Field_and_hint_that_differ_are_a_mismatch_naming_both()
     {
-        var error = Assert.IsType<ManifestMediaTypeMismatchException>(
-            ManifestJson.Refused(ManifestJson.OciManifest(), "application/vnd.docker.distribution.manifest.v2+json"));
+        ManifestInvalidException error =
+            ManifestJson.Refused(ManifestJson.OciManifest(), "application/vnd.docker.distribution.manifest.v2+json");
 
         Assert.Equal(ManifestInvalidReason.MediaTypeMismatch, error.Reason);
         Assert.Equal(MediaType.OciImageManifest, error.DeclaredMediaType);
@@ -97,10 +101,11 @@ public sealed class ManifestParserTests
     [InlineData("application/vnd.oci.artifact.manifest.v1+json")]
     public void A_media_type_that_is_not_a_supported_manifest_is_refused(string mediaType)
     {
-        var error = Assert.IsType<UnsupportedManifestMediaTypeException>(ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType(), mediaType));
+        ManifestInvalidException error = ManifestJson.Refused(ManifestJson.OciManifestWithoutMediaType(), mediaType);
 
         Assert.Equal(ManifestInvalidReason.UnsupportedMediaType, error.Reason);
-        Assert.Equal(mediaType, error.MediaType.Value);
+        Assert.Equal(mediaType, error.HintMediaType?.Value);
+        Assert.Null(error.DeclaredMediaType);
         Assert.Contains(mediaType, error.Message, StringComparison.Ordinal);
     }
 
@@ -109,9 +114,11 @@ public sealed class ManifestParserTests
     {
         string json = ManifestJson.OciManifest().Replace("application/vnd.oci.image.manifest.v1+json", "text/plain", StringComparison.Ordinal);
 
-        var error = Assert.IsType<UnsupportedManifestMediaTypeException>(ManifestJson.Refused(json));
+        ManifestInvalidException error = ManifestJson.Refused(json);
 
+        Assert.Equal(ManifestInvalidReason.UnsupportedMediaType, error.Reason);
         Assert.Equal("mediaType", error.JsonPath);
+        Assert.Equal("text/plain", error.DeclaredMediaType?.Value);
     }
 
     [Theory]
@@ -119,7 +126,7 @@ public sealed class ManifestParserTests
     [InlineData("application/vnd.docker.distribution.manifest.v1+prettyjws")]
     public void Schema_1_media_types_are_refused_as_schema_1(string mediaType)
     {
-        var error = Assert.IsType<UnsupportedManifestMediaTypeException>(ManifestJson.Refused("""{"schemaVersion":1,"name":"x","tag":"y"}""", mediaType));
+        ManifestInvalidException error = ManifestJson.Refused("""{"schemaVersion":1,"name":"x","tag":"y"}""", mediaType);
 
         Assert.Equal(ManifestInvalidReason.Schema1NotSupported, error.Reason);
     }
