@@ -35,8 +35,6 @@ public sealed class ImageIndex : Manifest, IEquatable<ImageIndex>
     /// <summary>The <see cref="ReferenceTypeAnnotation"/> value of an attestation manifest entry (<c>attestation-manifest</c>).</summary>
     public const string AttestationManifestReferenceType = "attestation-manifest";
 
-    private ImmutableArray<Descriptor> _platformManifests;
-
     /// <summary>Creates an image index.</summary>
     /// <param name="mediaType"><see cref="MediaType.OciImageIndex"/> or <see cref="MediaType.DockerManifestList"/>.</param>
     /// <param name="manifests">The entries (<c>manifests</c>), in order; may be empty.</param>
@@ -82,48 +80,22 @@ public sealed class ImageIndex : Manifest, IEquatable<ImageIndex>
         : base(kind, mediaType, artifactType, subject, annotations)
     {
         Manifests = manifests;
+        PlatformManifests = manifests.RemoveAll(IsAttestation);
+        ManifestDigests = DistinctDigests(manifests);
     }
 
     /// <summary>The entries (<c>manifests</c>), in document order, attestation entries included.</summary>
     public ImmutableArray<Descriptor> Manifests { get; }
 
     /// <summary>The entries that are not attestation manifests (see <see cref="IsAttestation"/>), in document order.</summary>
-    public ImmutableArray<Descriptor> PlatformManifests
-    {
-        get
-        {
-            if (_platformManifests.IsDefault)
-            {
-                // A benign race: every thread computes the same immutable value.
-                _platformManifests = Manifests.RemoveAll(IsAttestation);
-            }
-
-            return _platformManifests;
-        }
-    }
+    public ImmutableArray<Descriptor> PlatformManifests { get; }
 
     /// <summary>
     /// The digests of the manifests this index references, in document order without repeats. A registry must hold
     /// each of them before it accepts the index (ECR: <c>ReferencedImagesNotFoundException</c>) and must not delete
     /// them while the index exists (ECR: <c>ImageReferencedByManifestList</c>).
     /// </summary>
-    public ImmutableArray<Digest> ManifestDigests
-    {
-        get
-        {
-            ImmutableArray<Digest>.Builder digests = ImmutableArray.CreateBuilder<Digest>(Manifests.Length);
-            var seen = new HashSet<Digest>(Manifests.Length);
-            foreach (Descriptor entry in Manifests)
-            {
-                if (seen.Add(entry.Digest))
-                {
-                    digests.Add(entry.Digest);
-                }
-            }
-
-            return digests.DrainToImmutable();
-        }
-    }
+    public ImmutableArray<Digest> ManifestDigests { get; }
 
     /// <summary>Whether two indexes are equal.</summary>
     /// <param name="left">The first index, or <see langword="null"/>.</param>
@@ -268,6 +240,21 @@ public sealed class ImageIndex : Manifest, IEquatable<ImageIndex>
         }
 
         return null;
+    }
+
+    private static ImmutableArray<Digest> DistinctDigests(ImmutableArray<Descriptor> entries)
+    {
+        ImmutableArray<Digest>.Builder digests = ImmutableArray.CreateBuilder<Digest>(entries.Length);
+        var seen = new HashSet<Digest>(entries.Length);
+        foreach (Descriptor entry in entries)
+        {
+            if (seen.Add(entry.Digest))
+            {
+                digests.Add(entry.Digest);
+            }
+        }
+
+        return digests.DrainToImmutable();
     }
 
     private static ManifestKind KindOf(MediaType mediaType)

@@ -11,9 +11,9 @@ namespace TagImmutability;
 /// <remarks>
 /// <para>
 /// Derives from <see cref="FormatException"/>, like the grammar errors of the value types, so callers that catch
-/// <see cref="FormatException"/> keep working. Three subclasses carry more detail:
-/// <see cref="ManifestMediaTypeMissingException"/>, <see cref="ManifestMediaTypeMismatchException"/> and
-/// <see cref="UnsupportedManifestMediaTypeException"/>.
+/// <see cref="FormatException"/> keep working. <see cref="Reason"/> says which check failed, as a value to switch on
+/// or filter with (<c>catch (ManifestInvalidException e) when (e.Reason == ManifestInvalidReason.MediaTypeMissing)</c>);
+/// for the media type reasons, <see cref="DeclaredMediaType"/> and <see cref="HintMediaType"/> give the two sides.
 /// </para>
 /// <para>
 /// Malformed JSON never escapes as a <see cref="System.Text.Json.JsonException"/>: it is wrapped here, with the
@@ -21,7 +21,7 @@ namespace TagImmutability;
 /// </para>
 /// <para><b>Thread safety:</b> instances are immutable once thrown and safe to share.</para>
 /// </remarks>
-public class ManifestInvalidException : FormatException
+public sealed class ManifestInvalidException : FormatException
 {
     /// <summary>Creates an exception with a default message, no path, no rule and <see cref="ManifestInvalidReason.Unspecified"/>.</summary>
     public ManifestInvalidException()
@@ -47,19 +47,23 @@ public class ManifestInvalidException : FormatException
         ByteOffset = -1;
     }
 
-    private protected ManifestInvalidException(
+    private ManifestInvalidException(
         ManifestInvalidReason reason,
         string jsonPath,
         string detail,
         string rule,
         long byteOffset,
-        Exception? innerException)
+        Exception? innerException,
+        MediaType? declaredMediaType,
+        MediaType? hintMediaType)
         : base(BuildMessage(jsonPath, detail, rule, byteOffset), innerException)
     {
         Reason = reason;
         JsonPath = jsonPath;
         Rule = rule;
         ByteOffset = byteOffset;
+        DeclaredMediaType = declaredMediaType;
+        HintMediaType = hintMediaType;
     }
 
     /// <summary>Which check failed; <see cref="ManifestInvalidReason.Unspecified"/> when created with a public constructor.</summary>
@@ -78,6 +82,20 @@ public class ManifestInvalidException : FormatException
     /// <summary>The zero-based offset, in bytes from the start of the content, of the offending value or byte; -1 when unknown or when the whole content is at fault.</summary>
     public long ByteOffset { get; }
 
+    /// <summary>
+    /// For the media type reasons (<see cref="ManifestInvalidReason.MediaTypeMismatch"/>,
+    /// <see cref="ManifestInvalidReason.UnsupportedMediaType"/>, <see cref="ManifestInvalidReason.Schema1NotSupported"/>):
+    /// the media type in the manifest's <c>mediaType</c> field; <see langword="null"/> when the field is absent, and for
+    /// every other reason.
+    /// </summary>
+    public MediaType? DeclaredMediaType { get; }
+
+    /// <summary>
+    /// For the media type reasons: the media type the caller gave with the manifest, without parameters;
+    /// <see langword="null"/> when none was given, and for every other reason.
+    /// </summary>
+    public MediaType? HintMediaType { get; }
+
     internal static ManifestInvalidException Create(
         ManifestInvalidReason reason,
         string jsonPath,
@@ -85,7 +103,17 @@ public class ManifestInvalidException : FormatException
         string rule,
         long byteOffset = -1,
         Exception? innerException = null) =>
-        new(reason, jsonPath, detail, rule, byteOffset, innerException);
+        new(reason, jsonPath, detail, rule, byteOffset, innerException, null, null);
+
+    internal static ManifestInvalidException ForMediaType(
+        ManifestInvalidReason reason,
+        string jsonPath,
+        string detail,
+        string rule,
+        long byteOffset,
+        MediaType? declaredMediaType,
+        MediaType? hintMediaType) =>
+        new(reason, jsonPath, detail, rule, byteOffset, null, declaredMediaType, hintMediaType);
 
     private static string BuildMessage(string jsonPath, string detail, string rule, long byteOffset)
     {

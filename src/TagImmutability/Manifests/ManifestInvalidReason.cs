@@ -40,18 +40,31 @@ public enum ManifestInvalidReason
     /// <summary>A field of the other manifest kind is present (<c>manifests</c> in an image manifest, <c>config</c> or <c>layers</c> in an index), which would make the document ambiguous.</summary>
     UnexpectedField = 9,
 
-    /// <summary>Neither the manifest's <c>mediaType</c> field nor the caller's hint gives a media type.</summary>
+    /// <summary>
+    /// Neither the manifest's <c>mediaType</c> field nor the caller's hint gives a media type. Not a JSON error: the same
+    /// bytes parse when a hint (ECR's <c>imageManifestMediaType</c>, an HTTP <c>Content-Type</c>) is given.
+    /// </summary>
     MediaTypeMissing = 10,
 
-    /// <summary>The manifest's <c>mediaType</c> field and the caller's hint name different media types.</summary>
+    /// <summary>
+    /// The manifest's <c>mediaType</c> field and the caller's hint name different media types (compared ignoring ASCII
+    /// case and the hint's parameters); the message names both.
+    /// </summary>
     MediaTypeMismatch = 11,
 
     /// <summary>The caller's media type hint is not a media type.</summary>
     InvalidMediaTypeHint = 12,
 
-    /// <summary>The media type is not one of the four manifest media types this library parses.</summary>
+    /// <summary>
+    /// The media type is not one of the four manifest media types this library parses:
+    /// <see cref="MediaType.OciImageManifest"/>, <see cref="MediaType.OciImageIndex"/>,
+    /// <see cref="MediaType.DockerManifestV2"/>, <see cref="MediaType.DockerManifestList"/>.
+    /// </summary>
     UnsupportedMediaType = 13,
 
-    /// <summary>The manifest is a deprecated Docker image manifest v2 schema 1, which is not supported.</summary>
+    /// <summary>
+    /// The manifest is a deprecated Docker image manifest v2 schema 1 (by its media type, or by
+    /// <c>"schemaVersion": 1</c> when no media type is given), which is not supported.
+    /// </summary>
     Schema1NotSupported = 14,
 }

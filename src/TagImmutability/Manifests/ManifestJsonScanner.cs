@@ -121,17 +121,17 @@ internal static class ManifestJsonScanner
                 {
                     case JsonTokenType.PropertyName:
                         string key = reader.GetString()!;
+                        path.SetName(key);
                         if (!keys[depth]!.Add(key))
                         {
                             throw ManifestInvalidException.Create(
                                 ManifestInvalidReason.DuplicateKey,
-                                path.With(key),
+                                path.ToString(),
                                 "the key " + ManifestText.Quote(key) + " appears more than once in the same object",
                                 ManifestRules.UniqueKeys,
                                 reader.TokenStartIndex);
                         }
 
-                        path.SetName(key);
                         if (depth == 1)
                         {
                             field = TopLevelFields.Find(ref reader);

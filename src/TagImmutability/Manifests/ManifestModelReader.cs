@@ -47,13 +47,15 @@ internal sealed class ManifestModelReader
 
         if (declared is { } field && hint is { } given && field != given)
         {
-            throw new ManifestMediaTypeMismatchException(
-                field,
-                given,
+            throw ManifestInvalidException.ForMediaType(
+                ManifestInvalidReason.MediaTypeMismatch,
+                "mediaType",
                 "the manifest's mediaType field is " + ManifestText.Quote(field.Value) + " but the media type given with it is "
                     + ManifestText.Quote(given.Value),
                 ManifestRules.MediaTypeSource,
-                declaredOffset);
+                declaredOffset,
+                declared,
+                hint);
         }
 
         MediaType? resolved = declared ?? hint;
@@ -62,13 +64,14 @@ internal sealed class ManifestModelReader
             ? candidate == MediaType.DockerManifestV1 || candidate == MediaType.DockerManifestV1Signed
             : schemaVersion == 1)
         {
-            throw new UnsupportedManifestMediaTypeException(
+            throw ManifestInvalidException.ForMediaType(
                 ManifestInvalidReason.Schema1NotSupported,
-                resolved ?? default,
-                resolved is null ? "schemaVersion" : string.Empty,
+                resolved is null ? "schemaVersion" : declared is null ? string.Empty : "mediaType",
                 "this is a Docker image manifest v2 schema 1, which is deprecated and not supported",
                 ManifestRules.Schema1,
-                -1);
+                resolved is null ? _fields.StartOf(TopLevelField.SchemaVersion) : declaredOffset,
+                declared,
+                hint);
         }
 
         if (schemaVersion is not { } version)
@@ -88,20 +91,26 @@ internal sealed class ManifestModelReader
 
         if (resolved is not { } mediaType)
         {
-            throw new ManifestMediaTypeMissingException(
+            throw ManifestInvalidException.ForMediaType(
+                ManifestInvalidReason.MediaTypeMissing,
+                string.Empty,
                 "the media type is missing: the manifest has no mediaType field and no media type was given with it",
-                ManifestRules.MediaTypeSource);
+                ManifestRules.MediaTypeSource,
+                -1,
+                null,
+                null);
         }
 
         if (!ManifestParser.TryGetKind(mediaType, out ManifestKind kind))
         {
-            throw new UnsupportedManifestMediaTypeException(
+            throw ManifestInvalidException.ForMediaType(
                 ManifestInvalidReason.UnsupportedMediaType,
-                mediaType,
                 declared is null ? string.Empty : "mediaType",
                 ManifestText.Quote(mediaType.Value) + " is not a manifest media type this library parses",
                 ManifestRules.Supported,
-                declaredOffset);
+                declaredOffset,
+                declared,
+                hint);
         }
 
         return kind is ManifestKind.OciImageManifest or ManifestKind.DockerManifestV2

@@ -14,10 +14,11 @@ namespace TagImmutability;
 /// <remarks>
 /// <para>
 /// <b>Media type.</b> It comes from the manifest's <c>mediaType</c> field when present, else from the hint (ECR's
-/// <c>imageManifestMediaType</c>, an HTTP <c>Content-Type</c>). Neither gives <see cref="ManifestMediaTypeMissingException"/>;
-/// both, naming different types, give <see cref="ManifestMediaTypeMismatchException"/>. Comparison ignores ASCII case
-/// and, for a <c>Content-Type</c> value, its parameters. Docker schema 1 and any other media type give
-/// <see cref="UnsupportedManifestMediaTypeException"/>.
+/// <c>imageManifestMediaType</c>, an HTTP <c>Content-Type</c>). Neither is <see cref="ManifestInvalidReason.MediaTypeMissing"/>;
+/// both, naming different types, is <see cref="ManifestInvalidReason.MediaTypeMismatch"/>. Comparison ignores ASCII
+/// case and, for a <c>Content-Type</c> value, its parameters. Docker schema 1 is
+/// <see cref="ManifestInvalidReason.Schema1NotSupported"/> and any other media type
+/// <see cref="ManifestInvalidReason.UnsupportedMediaType"/>.
 /// </para>
 /// <para>
 /// <b>Checks,</b> in order: size (before any byte is read), UTF-8, one JSON object with no comments, trailing commas,
@@ -39,7 +40,7 @@ public static class ManifestParser
     /// <param name="content">The manifest's exact bytes (UTF-8 JSON).</param>
     /// <returns>The parsed manifest with the digest and size of <paramref name="content"/>.</returns>
     /// <exception cref="ManifestInvalidException">
-    /// The content is not a valid manifest; <see cref="ManifestMediaTypeMissingException"/> when it has no
+    /// The content is not a valid manifest; <see cref="ManifestInvalidReason.MediaTypeMissing"/> when it has no
     /// <c>mediaType</c> field (use an overload with a media type hint).
     /// </exception>
     public static ParsedManifest Parse(ReadOnlyMemory<byte> content) =>
@@ -53,9 +54,8 @@ public static class ManifestParser
     /// </param>
     /// <returns>The parsed manifest with the digest and size of <paramref name="content"/>.</returns>
     /// <exception cref="ManifestInvalidException">
-    /// The content is not a valid manifest; the subclasses <see cref="ManifestMediaTypeMissingException"/>,
-    /// <see cref="ManifestMediaTypeMismatchException"/> and <see cref="UnsupportedManifestMediaTypeException"/> say why
-    /// the media type could not be resolved.
+    /// The content is not a valid manifest; <see cref="ManifestInvalidException.Reason"/> says which check failed,
+    /// including why the media type could not be resolved (missing, mismatched, unsupported, schema 1).
     /// </exception>
     public static ParsedManifest Parse(ReadOnlyMemory<byte> content, MediaType? mediaType) =>
         ParseCore(content, NormalizeHint(mediaType), ManifestParserOptions.Default);
@@ -69,9 +69,8 @@ public static class ManifestParser
     /// <param name="options">Limits and choices; <see langword="null"/> for <see cref="ManifestParserOptions.Default"/>.</param>
     /// <returns>The parsed manifest with the digest and size of <paramref name="content"/>.</returns>
     /// <exception cref="ManifestInvalidException">
-    /// The content is not a valid manifest; the subclasses <see cref="ManifestMediaTypeMissingException"/>,
-    /// <see cref="ManifestMediaTypeMismatchException"/> and <see cref="UnsupportedManifestMediaTypeException"/> say why
-    /// the media type could not be resolved.
+    /// The content is not a valid manifest; <see cref="ManifestInvalidException.Reason"/> says which check failed,
+    /// including why the media type could not be resolved (missing, mismatched, unsupported, schema 1).
     /// </exception>
     public static ParsedManifest Parse(ReadOnlyMemory<byte> content, MediaType? mediaType, ManifestParserOptions? options) =>
         ParseCore(content, NormalizeHint(mediaType), options ?? ManifestParserOptions.Default);

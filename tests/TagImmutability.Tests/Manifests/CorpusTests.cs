@@ -190,10 +190,11 @@ public sealed class CorpusTests
     [Fact]
     public void Schema_1_manifest_is_refused_as_unsupported()
     {
-        var error = Assert.Throws<UnsupportedManifestMediaTypeException>(
+        var error = Assert.Throws<ManifestInvalidException>(
             () => ManifestParser.Parse(ManifestCorpus.Read("docker-schema1-signed.containers-image.json")));
 
         Assert.Equal(ManifestInvalidReason.Schema1NotSupported, error.Reason);
+        Assert.Equal("schemaVersion", error.JsonPath);
         Assert.Contains("schema 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("not supported", error.Message, StringComparison.Ordinal);
     }
@@ -201,13 +202,14 @@ public sealed class CorpusTests
     [Fact]
     public void Schema_1_manifest_is_refused_when_named_by_its_media_type()
     {
-        var error = Assert.Throws<UnsupportedManifestMediaTypeException>(
+        var error = Assert.Throws<ManifestInvalidException>(
             () => ManifestParser.Parse(
                 ManifestCorpus.Read("docker-schema1-signed.containers-image.json"),
                 MediaType.DockerManifestV1Signed));
 
         Assert.Equal(ManifestInvalidReason.Schema1NotSupported, error.Reason);
-        Assert.Equal(MediaType.DockerManifestV1Signed, error.MediaType);
+        Assert.Equal(MediaType.DockerManifestV1Signed, error.HintMediaType);
+        Assert.Null(error.DeclaredMediaType);
     }
 
     [Fact]
