@@ -376,17 +376,18 @@ public sealed partial class Registry
         {
             return ManifestParser.Parse(manifest, mediaType, ParserOptions);
         }
-        catch (ManifestMediaTypeMissingException error)
-        {
-            throw new InvalidParameterException("imageManifestMediaType", "image manifest media type not provided in manifest or parameter", error);
-        }
-        catch (ManifestMediaTypeMismatchException error)
-        {
-            throw new InvalidParameterException("imageManifestMediaType", error.Message, error);
-        }
         catch (ManifestInvalidException error)
         {
-            throw new InvalidParameterException("imageManifest", error.Reason == ManifestInvalidReason.InvalidJson ? "Invalid JSON syntax" : error.Message, error);
+            throw error.Reason switch
+            {
+                ManifestInvalidReason.MediaTypeMissing =>
+                    new InvalidParameterException("imageManifestMediaType", "image manifest media type not provided in manifest or parameter", error),
+                ManifestInvalidReason.MediaTypeMismatch or ManifestInvalidReason.InvalidMediaTypeHint =>
+                    new InvalidParameterException("imageManifestMediaType", error.Message, error),
+                ManifestInvalidReason.InvalidJson or ManifestInvalidReason.InvalidUtf8 =>
+                    new InvalidParameterException("imageManifest", "Invalid JSON syntax", error),
+                _ => new InvalidParameterException("imageManifest", error.Message, error),
+            };
         }
     }
 

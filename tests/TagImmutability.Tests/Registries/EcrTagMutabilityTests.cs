@@ -334,7 +334,7 @@ public sealed class EcrTagMutabilityTests
         ParsedManifest child = Manifests.Image("c", 7);
         ParsedManifest index = Manifests.Index(child);
         ReferencedImagesNotFoundException error = Assert.Throws<ReferencedImagesNotFoundException>(() => _registry.Push("app", index, "v1"));
-        Assert.Equal([child.Digest], error.MissingDigests);
+        Assert.Equal([child.Digest], error.MissingDigests.AsEnumerable());
         Assert.Empty(_registry.DescribeImages(Name("app")));
     }
 
@@ -348,7 +348,7 @@ public sealed class EcrTagMutabilityTests
         ImageDetail index = _registry.Push("app", Manifests.Index(small, large), "v1");
         Assert.Equal(120, index.SizeInBytes);
         Assert.Equal(15, _registry.DescribeImages(Name("app")).First().SizeInBytes);
-        Assert.Equal([small.Digest, large.Digest], index.ReferencedDigests);
+        Assert.Equal([small.Digest, large.Digest], index.ReferencedDigests.AsEnumerable());
     }
 
     [Fact]
@@ -444,7 +444,7 @@ public sealed class EcrTagMutabilityTests
         ParsedManifest one = Manifests.Image("1", 1), two = Manifests.Image("2", 1);
         _registry.Push("app", one, "latest");
         BatchDeleteImageResult result = _registry.BatchDeleteImage(Name("app"), [ImageId.ForTag(Tag.Parse("latest"))]);
-        Assert.Equal([new ImageId(one.Digest, Tag.Parse("latest"))], result.ImageIds);
+        Assert.Equal([new ImageId(one.Digest, Tag.Parse("latest"))], result.ImageIds.AsEnumerable());
         Assert.Empty(_registry.DescribeImages(Name("app")));
         _registry.Push("app", two, "latest");
         Assert.Equal(two.Digest, _registry.Resolve("app", "latest"));
@@ -472,7 +472,7 @@ public sealed class EcrTagMutabilityTests
         BatchDeleteImageResult result = _registry.BatchDeleteImage(Name("app"), [ImageId.ForDigest(manifest.Digest), ImageId.ForDigest(untagged.Digest)]);
         Assert.Equal(
             [new ImageId(manifest.Digest, Tag.Parse("a")), new ImageId(manifest.Digest, Tag.Parse("b")), ImageId.ForDigest(untagged.Digest)],
-            result.ImageIds);
+            result.ImageIds.AsEnumerable());
         Assert.Empty(_registry.DescribeImages(Name("app")));
         Assert.Null(_registry.Resolve("app", "a"));
     }
@@ -488,7 +488,7 @@ public sealed class EcrTagMutabilityTests
         BatchDeleteImageResult result = _registry.BatchDeleteImage(Name("app"), [ImageId.ForDigest(child.Digest), ImageId.ForTag(Tag.Parse("child"))]);
         Assert.All(result.Failures, f => Assert.Equal(ImageFailureCode.ImageReferencedByManifestList, f.FailureCode));
         Assert.Equal(2, result.Failures.Length);
-        Assert.Empty(result.ImageIds);
+        Assert.Empty(result.ImageIds.AsEnumerable());
         Assert.Equal(child.Digest, _registry.Resolve("app", "child"));
 
         // deleting the index first frees the child
@@ -512,7 +512,7 @@ public sealed class EcrTagMutabilityTests
         _registry.Push("app", manifest, "a");
         _registry.Push("app", manifest, "b");
         BatchDeleteImageResult result = _registry.BatchDeleteImage(Name("app"), [new ImageId(manifest.Digest, Tag.Parse("b"))]);
-        Assert.Equal([new ImageId(manifest.Digest, Tag.Parse("b"))], result.ImageIds);
+        Assert.Equal([new ImageId(manifest.Digest, Tag.Parse("b"))], result.ImageIds.AsEnumerable());
         Assert.Equal(["a"], _registry.DescribeImages(Name("app")).Single().Tags.Select(t => t.Value));
     }
 
@@ -544,8 +544,8 @@ public sealed class EcrTagMutabilityTests
         _registry.Push("app", untagged);
         Assert.Equal(
             [new ImageId(manifest.Digest, Tag.Parse("a")), new ImageId(manifest.Digest, Tag.Parse("b")), ImageId.ForDigest(untagged.Digest)],
-            _registry.ListImages(Name("app")));
-        Assert.Equal([ImageId.ForDigest(untagged.Digest)], _registry.ListImages(Name("app"), TagStatus.Untagged));
+            _registry.ListImages(Name("app")).AsEnumerable());
+        Assert.Equal([ImageId.ForDigest(untagged.Digest)], _registry.ListImages(Name("app"), TagStatus.Untagged).AsEnumerable());
     }
 
     // --- async forms --------------------------------------------------------------------------------------------
