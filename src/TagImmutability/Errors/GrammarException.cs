@@ -13,7 +13,7 @@ namespace TagImmutability;
 /// <remarks>
 /// Derives from <see cref="FormatException"/>, as the BCL's parsers do, so callers that catch
 /// <see cref="FormatException"/> keep working.
-/// <para><b>Thread safety:</b> instances are immutable once thrown and safe to share.</para>
+/// <para><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</para>
 /// </remarks>
 public abstract class GrammarException : FormatException
 {
@@ -51,7 +51,7 @@ public abstract class GrammarException : FormatException
         Field = field;
         Input = Quote(input);
         Index = failure.Index;
-        Rule = rule;
+        Rule = failure.PartRule ?? rule;
     }
 
     /// <summary>The name of the field whose value was rejected, such as <c>tag</c> or <c>digest</c>; empty when unknown.</summary>
@@ -59,7 +59,8 @@ public abstract class GrammarException : FormatException
 
     /// <summary>
     /// The rejected input as quoted in the message: at most <see cref="MaxQuotedLength"/> characters of it followed by
-    /// an ellipsis when cut, with control and non-ASCII characters escaped as <c>\uXXXX</c> (so it is safe to log).
+    /// an ellipsis when cut, with control and non-ASCII characters, <c>'</c> and <c>\</c> escaped as <c>\uXXXX</c> (so it
+    /// is safe to log and reads back unambiguously).
     /// </summary>
     public string Input { get; }
 
@@ -69,7 +70,10 @@ public abstract class GrammarException : FormatException
     /// </summary>
     public int Index { get; }
 
-    /// <summary>The rule the input must satisfy, with its source; empty when unknown.</summary>
+    /// <summary>
+    /// The rule that was broken, with its source: for a value inside a composite one (the tag of an image reference),
+    /// the part's rule; empty when unknown.
+    /// </summary>
     public string Rule { get; }
 
     private static string BuildMessage(string field, ReadOnlySpan<char> input, ParseFailure failure, string rule)
@@ -83,7 +87,8 @@ public abstract class GrammarException : FormatException
             detail = detail.Replace("{char}", offending, StringComparison.Ordinal);
         }
 
-        detail = detail.Replace("{length}", input.Length.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        int length = failure.PartLength >= 0 ? failure.PartLength : input.Length;
+        detail = detail.Replace("{length}", length.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var message = new StringBuilder();
         message.Append(field).Append(" '").Append(Quote(input)).Append("' is invalid");
@@ -98,7 +103,7 @@ public abstract class GrammarException : FormatException
             message.Append("in the ").Append(part).Append(", ");
         }
 
-        message.Append(detail).Append("; it must match ").Append(rule);
+        message.Append(detail).Append("; it must match ").Append(failure.PartRule ?? rule);
         return message.ToString();
     }
 
@@ -117,7 +122,8 @@ public abstract class GrammarException : FormatException
         var builder = new StringBuilder(text.Length);
         foreach (char c in text)
         {
-            if (c is >= ' ' and <= '~')
+            // Quote and backslash are escaped too, so that the quoted text reads back unambiguously.
+            if (c is >= ' ' and <= '~' and not '\'' and not '\\')
             {
                 builder.Append(c);
             }

@@ -10,12 +10,20 @@ namespace TagImmutability.Internal;
 /// </remarks>
 internal readonly struct ParseFailure
 {
-    private ParseFailure(string detail, int index, string? part = null)
+    private ParseFailure(string detail, int index, string? part = null, int partLength = -1, string? partRule = null)
     {
         Detail = detail;
         Index = index;
         Part = part;
+        PartLength = partLength;
+        PartRule = partRule;
     }
+
+    /// <summary>The length of the part, for the <c>{length}</c> placeholder; -1 when the failure is not in a part.</summary>
+    public int PartLength { get; }
+
+    /// <summary>The rule the part must match, or <see langword="null"/> when the failure is not in a part.</summary>
+    public string? PartRule { get; }
 
     /// <summary>The part of a composite value the failure is in (such as <c>tag</c> in an image reference), or <see langword="null"/>.</summary>
     public string? Part { get; }
@@ -35,8 +43,11 @@ internal readonly struct ParseFailure
     public static ParseFailure Whole(string detail) => new(detail, -1);
 
     /// <summary>The same failure moved by <paramref name="offset"/> characters, for a scan of a slice of a larger input.</summary>
-    public ParseFailure Shift(int offset) => Index < 0 ? this : new(Detail!, Index + offset, Part);
+    public ParseFailure Shift(int offset) => Index < 0 ? this : new(Detail!, Index + offset, Part, PartLength, PartRule);
 
-    /// <summary>The same failure, said to be in <paramref name="part"/> of a composite value.</summary>
-    public ParseFailure In(string part) => new(Detail!, Index, part);
+    /// <summary>
+    /// The same failure, said to be in <paramref name="part"/> of a composite value: the message then measures the
+    /// part (<paramref name="partLength"/> characters) and gives the part's rule.
+    /// </summary>
+    public ParseFailure In(string part, int partLength, string partRule) => new(Detail!, Index, part, partLength, partRule);
 }

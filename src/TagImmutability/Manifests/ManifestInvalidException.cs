@@ -19,7 +19,7 @@ namespace TagImmutability;
 /// Malformed JSON never escapes as a <see cref="System.Text.Json.JsonException"/>: it is wrapped here, with the
 /// original as <see cref="Exception.InnerException"/>.
 /// </para>
-/// <para><b>Thread safety:</b> instances are immutable once thrown and safe to share.</para>
+/// <para><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</para>
 /// </remarks>
 public sealed class ManifestInvalidException : FormatException
 {

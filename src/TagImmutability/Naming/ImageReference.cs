@@ -34,8 +34,8 @@ public readonly struct ImageReference :
     IUtf8SpanFormattable
 {
     /// <summary>
-    /// The longest reference accepted, in characters: 1024, above the longest valid one (host 255, path 255, tag 128,
-    /// digest 135, and separators). Longer input is rejected before it is scanned.
+    /// The longest input considered, in characters: 1024, a round bound above the longest valid reference (776: host
+    /// 255, path 255, tag 128, digest 135, and separators). Longer input is rejected before it is scanned.
     /// </summary>
     public const int MaxLength = 1024;
 
@@ -47,6 +47,8 @@ public readonly struct ImageReference :
 
     private const string Field = "image reference";
     private const string Rule = "[host[:port]/]repository[:tag][@digest] (distribution/reference grammar; OCI repository name, tag and digest)";
+    private const string RegistryRule =
+        "host[:port], host a domain name of [a-zA-Z0-9] components with inner '-', or [IPv6], port [0-9]+ (distribution/reference domain grammar)";
 
     private readonly string? _registry;
     private readonly RepositoryName _repository;
@@ -60,7 +62,10 @@ public readonly struct ImageReference :
     /// <param name="digest">The digest, or <see langword="null"/>.</param>
     /// <exception cref="InvalidReferenceException"><paramref name="registry"/> is not a valid host.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="repository"/>, <paramref name="tag"/> or <paramref name="digest"/> is a default value; or
+    /// <paramref name="repository"/>, <paramref name="tag"/> or <paramref name="digest"/> is a default value; the
+    /// repository or tag is valid only in the ECR profile (a reference uses the OCI grammar); <paramref name="registry"/>
+    /// does not look like a host (no <c>.</c> or <c>:</c>, not <c>localhost</c>, no uppercase letter), so it would read
+    /// back as a path component; or
     /// <paramref name="registry"/> is <see langword="null"/> and the repository's first component looks like a host
     /// (contains <c>.</c> or is <c>localhost</c>), so the text form would not read back as the same reference.
     /// </exception>
@@ -71,13 +76,30 @@ public readonly struct ImageReference :
             ParseFailure failure = ScanRegistry(registry);
             if (failure.Failed)
             {
-                throw new InvalidReferenceException("registry", registry, failure, "host[:port] (distribution/reference domain grammar)");
+                throw new InvalidReferenceException("registry", registry, failure, RegistryRule);
             }
+        }
+
+        if (registry is not null && !IsRegistry(registry))
+        {
+            throw new ArgumentException(
+                $"registry '{registry}' would read back as the first path component: a registry host contains '.' or ':', is 'localhost', or has an uppercase letter",
+                nameof(registry));
         }
 
         if (repository.IsDefault)
         {
             throw new ArgumentException("repository is default(RepositoryName), which is not a repository name", nameof(repository));
+        }
+
+        if (!RepositoryName.IsValid(repository.Value, GrammarProfile.Oci))
+        {
+            throw new ArgumentException($"repository '{repository}' is not an OCI repository name (at most 255 characters): references use the OCI grammar", nameof(repository));
+        }
+
+        if (tag is { IsDefault: false } t && !TagImmutability.Tag.IsValid(t.Value, GrammarProfile.Oci))
+        {
+            throw new ArgumentException($"tag '{t}' is not an OCI tag: references use the OCI grammar [a-zA-Z0-9_][a-zA-Z0-9._-]{{0,127}}", nameof(tag));
         }
 
         if (registry is null && repository.Value.IndexOf('/', StringComparison.Ordinal) is int slash and >= 0 && IsRegistry(repository.Value.AsSpan(0, slash)))
@@ -134,12 +156,25 @@ public readonly struct ImageReference :
     /// </summary>
     /// <returns>The normalized reference; equal to this one when it was already normal.</returns>
     /// <exception cref="InvalidOperationException">This is the default value.</exception>
-    /// <exception cref="InvalidReferenceException">The <c>library/</c> prefix would make the path longer than 255 characters.</exception>
+    /// <exception cref="InvalidReferenceException">
+    /// The <c>library/</c> prefix would make the path longer than 255 characters; or the reference has no registry and
+    /// its name is 64 lowercase hex characters, which Docker reads as an image id (distribution/reference
+    /// <c>ParseNormalizedNamed</c>).
+    /// </exception>
     public ImageReference NormalizeDockerHub()
     {
         if (IsDefault)
         {
             throw new InvalidOperationException("default(ImageReference) is not a reference and cannot be normalized");
+        }
+
+        if (_registry is null && _repository.Length == 64 && !_repository.Value.AsSpan().ContainsAnyExcept(AsciiClasses.LowerHex))
+        {
+            throw new InvalidReferenceException(
+                Field,
+                _repository.Value,
+                ParseFailure.Whole("a name of 64 hex characters is an image id, not a repository name, on Docker Hub"),
+                Rule);
         }
 
         string registry = _registry is null or "index.docker.io" ? DockerHubRegistry : _registry;
@@ -150,7 +185,7 @@ public readonly struct ImageReference :
             ParseFailure failure = RepositoryName.Scan(path, GrammarProfile.Oci);
             if (failure.Failed)
             {
-                throw new InvalidReferenceException(Field, registry + "/" + path, failure.In("repository name"), Rule);
+                throw new InvalidReferenceException(Field, registry + "/" + path, failure.In("repository name", path.Length, RepositoryName.OciRule), Rule);
             }
 
             repository = RepositoryName.Parse(path);
@@ -423,7 +458,7 @@ public readonly struct ImageReference :
             ParseFailure failure = TagImmutability.Digest.ParseCore(text[(at + 1)..], out digest);
             if (failure.Failed)
             {
-                return failure.Shift(at + 1).In("digest");
+                return failure.Shift(at + 1).In("digest", text.Length - at - 1, TagImmutability.Digest.Rule);
             }
         }
 
@@ -437,7 +472,7 @@ public readonly struct ImageReference :
             ParseFailure failure = TagImmutability.Tag.Scan(tagText, GrammarProfile.Oci);
             if (failure.Failed)
             {
-                return failure.Shift(colon + 1).In("tag");
+                return failure.Shift(colon + 1).In("tag", tagText.Length, TagImmutability.Tag.OciRule);
             }
 
             tag = TagImmutability.Tag.Parse(tagText);
@@ -452,7 +487,7 @@ public readonly struct ImageReference :
             ParseFailure failure = ScanRegistry(name[..firstSlash]);
             if (failure.Failed)
             {
-                return failure.In("registry host");
+                return failure.In("registry host", firstSlash, RegistryRule);
             }
 
             registry = name[..firstSlash].ToString();
@@ -463,7 +498,7 @@ public readonly struct ImageReference :
         ParseFailure pathFailure = RepositoryName.Scan(path, GrammarProfile.Oci);
         if (pathFailure.Failed)
         {
-            return pathFailure.Shift(pathStart).In("repository name");
+            return pathFailure.Shift(pathStart).In("repository name", path.Length, RepositoryName.OciRule);
         }
 
         reference = new ImageReference(registry, RepositoryName.Parse(path), tag, digest, trusted: true);

@@ -6,7 +6,7 @@ namespace TagImmutability;
 /// Thrown by <see cref="Tag"/>'s parsing methods when text is not a valid tag. The message names the field,
 /// quotes the input, gives the index of the first offending character and the rule (see <see cref="GrammarException"/>).
 /// </summary>
-/// <remarks><b>Thread safety:</b> instances are immutable once thrown and safe to share.</remarks>
+/// <remarks><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</remarks>
 public sealed class InvalidTagException : GrammarException
 {
     /// <summary>Creates an exception with a default message.</summary>

@@ -40,7 +40,7 @@ public readonly struct RepositoryName :
 
     private const string Field = "repository name";
     private const string Grammar = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
-    private const string OciRule = Grammar + ", at most 255 characters (OCI distribution-spec, repository name grammar)";
+    internal const string OciRule = Grammar + ", at most 255 characters (OCI distribution-spec, repository name grammar)";
     private const string EcrRule = Grammar + ", 2 to 256 characters (Amazon ECR repositoryName)";
 
     private readonly string? _value;

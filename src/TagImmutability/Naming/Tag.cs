@@ -34,7 +34,7 @@ public readonly struct Tag :
     public const int EcrMaxLength = 300;
 
     private const string Field = "tag";
-    private const string OciRule = "[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (OCI distribution-spec, tag grammar)";
+    internal const string OciRule = "[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (OCI distribution-spec, tag grammar)";
     private const string EcrRule = "[a-zA-Z0-9_.-]{1,300} (Amazon ECR imageTag)";
 
     private readonly string? _value;

@@ -53,7 +53,8 @@ public readonly struct TagFilter :
     /// <summary>Whether the filter matches the whole of <paramref name="tag"/>, case-sensitively.</summary>
     /// <param name="tag">The tag.</param>
     /// <returns><see langword="true"/> when it matches.</returns>
-    public bool IsMatch(Tag tag) => IsMatch(tag.Value.AsSpan());
+    /// <remarks><c>default(Tag)</c> is not a tag, so no filter matches it, not even <c>*</c>.</remarks>
+    public bool IsMatch(Tag tag) => !tag.IsDefault && IsMatch(tag.Value.AsSpan());
 
     /// <summary>Whether the filter matches the whole of <paramref name="tag"/>, case-sensitively. Allocates nothing.</summary>
     /// <param name="tag">The tag's text; it is not validated.</param>

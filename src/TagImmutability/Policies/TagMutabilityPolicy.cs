@@ -63,7 +63,8 @@ public sealed class TagMutabilityPolicy : IEquatable<TagMutabilityPolicy>
     public static TagMutabilityPolicy Create(ImageTagMutability mode, IEnumerable<TagFilter> filters)
     {
         ArgumentNullException.ThrowIfNull(filters);
-        ImmutableArray<TagFilter> list = [.. filters];
+        // One more than the limit is enough to know the limit is exceeded, even for an endless sequence.
+        ImmutableArray<TagFilter> list = [.. filters.Take(MaxFilters + 1)];
         if (mode is not (ImageTagMutability.Mutable or ImageTagMutability.Immutable or ImageTagMutability.ImmutableWithExclusion or ImageTagMutability.MutableWithExclusion))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode must be a defined ImageTagMutability");

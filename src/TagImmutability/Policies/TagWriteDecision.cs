@@ -21,8 +21,12 @@ public readonly struct TagWriteDecision : IEquatable<TagWriteDecision>
     /// <summary>What the write does, or that it is refused.</summary>
     public TagWriteOutcome Outcome { get; }
 
-    /// <summary>Whether the write may proceed (<see cref="TagWriteOutcome.Created"/>, <see cref="TagWriteOutcome.Moved"/> or the no-op <see cref="TagWriteOutcome.Unchanged"/>).</summary>
-    public bool IsAllowed => Outcome != TagWriteOutcome.RejectedImmutable;
+    /// <summary>
+    /// Whether the write may proceed (<see cref="TagWriteOutcome.Created"/>, <see cref="TagWriteOutcome.Moved"/> or the
+    /// no-op <see cref="TagWriteOutcome.Unchanged"/>). <see langword="false"/> for <c>default(TagWriteDecision)</c>,
+    /// which no policy produced: a decision that was never taken allows nothing.
+    /// </summary>
+    public bool IsAllowed => Outcome != TagWriteOutcome.RejectedImmutable && !ProposedDigest.IsDefault;
 
     /// <summary>The tag written.</summary>
     public Tag Tag { get; }

@@ -96,3 +96,56 @@ public sealed class ImageReferenceTests
             Gen.Elements(Arbitraries.NonAscii).ToArbitrary(),
             (reference, seed, c) => !ImageReference.TryParse(Arbitraries.InsertAt(reference.ToString(), seed, c), out _));
 }
+
+public sealed class ImageReferenceRoundTripGuards
+{
+    [Fact]
+    public void A_registry_that_does_not_look_like_a_host_is_refused()
+    {
+        // "myregistry/team/app:v1" would read back as a Docker Hub path
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new ImageReference("myregistry", RepositoryName.Parse("team/app"), Tag.Parse("v1"), null));
+        Assert.Equal("registry", error.ParamName);
+        Assert.Equal("myregistry:5000/team/app", new ImageReference("myregistry:5000", RepositoryName.Parse("team/app"), null, null).ToString());
+    }
+
+    [Fact]
+    public void Ecr_only_tags_and_names_are_refused_because_references_use_the_oci_grammar()
+    {
+        RepositoryName app = RepositoryName.Parse("app");
+        Assert.Equal("tag", Assert.Throws<ArgumentException>(() => new ImageReference(null, app, Tag.Parse("-rc1", GrammarProfile.Ecr), null)).ParamName);
+        Assert.Equal("tag", Assert.Throws<ArgumentException>(() => new ImageReference(null, app, Tag.Parse(new string('a', 200), GrammarProfile.Ecr), null)).ParamName);
+        Assert.Equal("repository", Assert.Throws<ArgumentException>(() => new ImageReference("a.com", RepositoryName.Parse(new string('r', 256), GrammarProfile.Ecr), null, null)).ParamName);
+    }
+
+    [Theory]
+    // the length in the message is the part's, not the whole reference's
+    [InlineData("repo@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "in the digest, it is 70 characters long")]
+    [InlineData("a.com/b:t@sha256:zz", "in the digest, it is 9 characters long")]
+    public void Errors_in_a_part_measure_the_part(string text, string expected) =>
+        Assert.Contains(expected, Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Errors_in_a_part_give_the_part_s_rule()
+    {
+        InvalidReferenceException tag = Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse("repo:" + new string('t', 129)));
+        Assert.Contains("in the tag, it is 129 characters long", tag.Message, StringComparison.Ordinal);
+        Assert.EndsWith("it must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (OCI distribution-spec, tag grammar)", tag.Message, StringComparison.Ordinal);
+        Assert.Contains("OCI distribution-spec, tag grammar", tag.Rule, StringComparison.Ordinal);
+
+        InvalidReferenceException path = Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse("registry.example.org:5000/" + new string('a', 256)));
+        Assert.Contains("it is 256 characters long", path.Message, StringComparison.Ordinal);
+        Assert.Contains("repository name grammar", path.Rule, StringComparison.Ordinal);
+
+        InvalidReferenceException host = Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse("foo-.com/repo"));
+        Assert.Contains("distribution/reference domain grammar", host.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_64_hex_name_is_an_image_id_to_docker_hub()
+    {
+        ImageReference reference = ImageReference.Parse(new string('0', 64));
+        InvalidReferenceException error = Assert.Throws<InvalidReferenceException>(() => reference.NormalizeDockerHub());
+        Assert.Contains("image id", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ghcr.io/" + new string('0', 64) + ":latest", ImageReference.Parse("ghcr.io/" + new string('0', 64)).NormalizeDockerHub().ToString());
+    }
+}

@@ -122,3 +122,16 @@ public sealed class TagTests
                     && (a >= b) == (string.CompareOrdinal(x, y) >= 0);
             });
 }
+
+public sealed class QuotingTests
+{
+    [Fact]
+    public void Quote_and_backslash_are_escaped_so_the_quoted_input_is_unambiguous()
+    {
+        Assert.Equal("a\\u000A", Assert.Throws<InvalidTagException>(() => Tag.Parse("a\n")).Input);
+        Assert.Equal("a\\u005Cu000A", Assert.Throws<InvalidTagException>(() => Tag.Parse("a\\u000A")).Input);
+        InvalidTagException quote = Assert.Throws<InvalidTagException>(() => Tag.Parse("a'b c"));
+        Assert.Equal("a\\u0027b c", quote.Input);
+        Assert.Contains("character '\\u0027' is not allowed", quote.Message, StringComparison.Ordinal);
+    }
+}

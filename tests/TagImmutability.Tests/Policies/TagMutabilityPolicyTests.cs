@@ -198,3 +198,26 @@ public sealed class TagMutabilityPolicyTests
                 return true;
             });
 }
+
+public sealed class PolicyDefaultsTests
+{
+    [Fact]
+    public void A_decision_that_was_never_taken_allows_nothing() => Assert.False(default(TagWriteDecision).IsAllowed);
+
+    [Fact]
+    public void No_filter_matches_the_default_tag() => Assert.False(TagFilter.Parse("*").IsMatch(default(Tag)));
+
+    [Fact]
+    public void An_endless_filter_sequence_is_refused_without_reading_it_all()
+    {
+        static IEnumerable<TagFilter> Endless()
+        {
+            while (true)
+            {
+                yield return TagFilter.Parse("a*");
+            }
+        }
+
+        Assert.Throws<InvalidParameterException>(() => TagMutabilityPolicy.Create(ImageTagMutability.ImmutableWithExclusion, Endless()));
+    }
+}

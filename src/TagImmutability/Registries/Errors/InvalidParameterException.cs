@@ -5,7 +5,7 @@ namespace TagImmutability;
 /// <c>Invalid parameter at '{parameter}' failed to satisfy constraint: '{constraint}'</c> (ECR API reference; observed
 /// texts in the specification we follow, section (b)).
 /// </summary>
-/// <remarks><b>Thread safety:</b> instances are immutable once thrown and safe to share.</remarks>
+/// <remarks><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</remarks>
 public sealed class InvalidParameterException : RegistryException
 {
     /// <summary>Creates an exception with a default message.</summary>

@@ -8,7 +8,7 @@ namespace TagImmutability;
 /// '{repo}' in registry with id '{registryId}' exceeds the maximum allowed number of images per repository which is
 /// '{limit}'</c>.
 /// </summary>
-/// <remarks><b>Thread safety:</b> instances are immutable once thrown and safe to share.</remarks>
+/// <remarks><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</remarks>
 public sealed class LimitExceededException : RegistryException
 {
     /// <summary>Creates an exception with a default message.</summary>

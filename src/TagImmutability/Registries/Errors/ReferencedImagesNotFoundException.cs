@@ -9,7 +9,7 @@ namespace TagImmutability;
 /// </summary>
 /// <remarks>
 /// ECR API reference (<c>PutImage</c> errors); the specification we follow, section (b), step 4 of PutImage.
-/// <para><b>Thread safety:</b> instances are immutable once thrown and safe to share.</para>
+/// <para><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</para>
 /// </remarks>
 public sealed class ReferencedImagesNotFoundException : RegistryException
 {

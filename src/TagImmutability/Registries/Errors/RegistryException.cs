@@ -6,7 +6,7 @@ namespace TagImmutability;
 /// properties, so that callers never parse messages. <see cref="ErrorCode"/> is ECR's error name, the
 /// <c>__type</c> of its JSON error body.
 /// </summary>
-/// <remarks><b>Thread safety:</b> instances are immutable once thrown and safe to share.</remarks>
+/// <remarks><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</remarks>
 public abstract class RegistryException : Exception
 {
     /// <summary>Creates an exception with a default message.</summary>

@@ -8,7 +8,7 @@ namespace TagImmutability;
 /// <remarks>
 /// The values are properties, so that callers never parse the message. Source: ECR API reference (error shapes) and
 /// the message templates of the specification we follow, section (b).
-/// <para><b>Thread safety:</b> instances are immutable once thrown and safe to share.</para>
+/// <para><b>Thread safety:</b> the properties this type adds never change after construction; an instance may be read from any thread.</para>
 /// </remarks>
 public sealed class RepositoryNotEmptyException : RegistryException
 {
