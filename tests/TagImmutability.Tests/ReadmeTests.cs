@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TagImmutability.Tests;
@@ -62,6 +63,28 @@ public sealed class ReadmeTests
         {
             Console.WriteLine(error.Message); // prints: tag 'Latest!' is invalid at index 6: character '!' is not allowed; it must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (OCI distribution-spec, tag grammar)
         }
+
+        // A registry with ECR's semantics: an IMMUTABLE repository refuses to move a tag, and says why as ECR does.
+        var registry = new Registry();
+        RepositoryName repository = RepositoryName.Parse("team/app");
+        registry.CreateRepository(repository, TagMutabilityPolicy.Immutable);
+        ImageDetail pushed = registry.PutImage(repository, Manifest("1.0"), Tag.Parse("latest"));
+        Console.WriteLine(pushed.Digest == Digest.Compute(Manifest("1.0"))); // prints: True
+        try
+        {
+            registry.PutImage(repository, Manifest("1.1"), Tag.Parse("latest"));
+        }
+        catch (ImageTagAlreadyExistsException error)
+        {
+            Console.WriteLine(error.Message); // prints: The image tag 'latest' already exists in the 'team/app' repository and cannot be overwritten because the tag is immutable.
+        }
+
+        // An OCI image manifest whose only difference between versions is an annotation.
+        static byte[] Manifest(string version) => Encoding.UTF8.GetBytes(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+            + "\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},"
+            + "\"layers\":[],\"annotations\":{\"version\":\"" + version + "\"}}");
 
         // README end
     }
