@@ -106,7 +106,6 @@ public sealed partial class EcrApi
         string? next = null;
         if (raw is not null)
         {
-            Registry.CheckCount("imageIds", raw.Count, Registry.MaxImageIdsPerRequest);
             RejectWith("imageIds", maxResults, nextToken);
             List<(ImageId Id, RawImageId? Unrepresentable)> ids = [.. raw.Select(DescribedIdOf)];
             CheckRegistry(registryId, name);
@@ -301,6 +300,8 @@ public sealed partial class EcrApi
             ids.Add(new RawImageId(id.String("imageDigest"), id.String("imageTag")));
         }
 
+        // Checked here, on the ids as sent: ids the facade itself fails never reach the registry's own check.
+        Registry.CheckCount("imageIds", ids.Count, Registry.MaxImageIdsPerRequest);
         return ids;
     }
 
