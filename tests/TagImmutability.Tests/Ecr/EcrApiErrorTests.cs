@@ -267,6 +267,32 @@ public sealed class EcrApiErrorTests : EcrHarness
     }
 
     [Fact]
+    public void An_untagged_push_into_a_repository_with_filters_is_stored()
+    {
+        // moto crashes here (deviation 3): filters concern tags only.
+        CreateRepository("app", "MUTABLE_WITH_EXCLUSION", "release-*");
+        ParsedManifest one = TestManifests.Image("one", 1);
+        Assert.Equal(["imageDigest"], Names(PutOk("app", one).GetProperty("image").GetProperty("imageId")));
+        Assert.True(Registry.TryGetImage(RepositoryName.Parse("app"), one.Digest, out _));
+    }
+
+    [Theory]
+    [InlineData("a__b")]
+    [InlineData("a--b")]
+    [InlineData("team/app.v2")]
+    public void Repository_names_the_current_model_pattern_allows_are_accepted(string name) =>
+        Assert.True(Call("CreateRepository", $"{{\"repositoryName\":\"{name}\"}}").IsSuccess);
+
+    [Fact]
+    public void A_star_filter_matches_every_tag()
+    {
+        CreateRepository("app", "MUTABLE_WITH_EXCLUSION", "*");
+        ParsedManifest one = TestManifests.Image("one", 1), two = TestManifests.Image("two", 1);
+        PutOk("app", one, "anything");
+        Fail("PutImage", $"{{\"repositoryName\":\"app\",\"imageManifest\":{Quote(Text(two))},\"imageTag\":\"anything\"}}", "ImageTagAlreadyExistsException");
+    }
+
+    [Fact]
     public void List_lengths_are_checked_in_ECRs_words()
     {
         CreateRepository("app");
