@@ -34,7 +34,7 @@ internal static class EcrPageToken
             throw Invalid(operation);
         }
 
-        // The scope itself may hold a '\n'-free repository name and filter only, so a well-formed token has four parts.
+        // Repository names, filters and keys hold no '\n', so a token this facade issued has exactly four parts.
         if (parts.Length != 4 || parts[0] != Version || parts[1] != operation || parts[2] != scope)
         {
             throw Invalid(operation);

@@ -54,6 +54,15 @@ public sealed class EcrApiErrorTests : EcrHarness
     }
 
     [Fact]
+    public void A_string_that_is_not_Unicode_text_is_SerializationException()
+    {
+        CreateRepository("app");
+        EcrResponse response = Call("PutImage", """{"repositoryName":"app","imageManifest":"{\ud800}"}""");
+        Assert.Equal("SerializationException", response.ErrorType);
+        Assert.Equal("The string at 'imageManifest' is not valid Unicode text", response.ErrorMessage);
+    }
+
+    [Fact]
     public void A_wrong_type_deep_in_a_request_names_its_path()
     {
         CreateRepository("app");
