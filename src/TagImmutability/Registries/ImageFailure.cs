@@ -35,10 +35,16 @@ public sealed class ImageFailure
     /// <returns>The text.</returns>
     public override string ToString() => $"{FailureCode}: {FailureReason} {ImageId}";
 
-    internal static ImageFailure NotFound(ImageId id) => new(id, ImageFailureCode.ImageNotFound, "Requested image not found");
+    internal const string NotFoundReason = "Requested image not found";
+
+    internal const string MissingDigestAndTagReason = "Invalid request parameters: both tag and digest cannot be null";
+
+    internal const string InvalidDigestReason = "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'";
+
+    internal static ImageFailure NotFound(ImageId id) => new(id, ImageFailureCode.ImageNotFound, NotFoundReason);
 
     internal static ImageFailure MissingDigestAndTag(ImageId id) =>
-        new(id, ImageFailureCode.MissingDigestAndTag, "Invalid request parameters: both tag and digest cannot be null");
+        new(id, ImageFailureCode.MissingDigestAndTag, MissingDigestAndTagReason);
 
     internal static ImageFailure TagDoesNotMatchDigest(ImageId id, Digest tagged) =>
         new(id, ImageFailureCode.ImageTagDoesNotMatchDigest, $"Invalid request parameters: image tag '{id.Tag}' names image digest '{tagged}', not '{id.Digest}'");

@@ -181,7 +181,11 @@ public sealed partial class Registry
     public ImmutableArray<ImageId> ListImages(RepositoryName repository, TagStatus tagStatus) =>
         [.. Read(repository).ImagesInPushOrder()
             .Where(i => Passes(i, tagStatus))
-            .SelectMany(i => i.Tags.IsEmpty ? [ImageId.ForDigest(i.Digest)] : i.Tags.Select(t => new ImageId(i.Digest, t)))];
+            .SelectMany(i => ListedIds(i))];
+
+    // The ids ListImages lists for one image: one per tag, in tag order, or the digest alone when untagged.
+    internal static ImmutableArray<ImageId> ListedIds(ImageDetail image) =>
+        image.Tags.IsEmpty ? [ImageId.ForDigest(image.Digest)] : [.. image.Tags.Select(t => new ImageId(image.Digest, t))];
 
     private RepositoryState PutImageCore(RepositoryState state, ParsedManifest parsed, Tag? tag, out ImageDetail result)
     {

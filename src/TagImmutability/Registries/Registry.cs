@@ -248,7 +248,52 @@ public sealed partial class Registry
         }
     }
 
-    private static void CheckCount(string parameter, int count, int maximum)
+    // Parses a repository name from a request with this registry's grammar; the error is the one ValidateName gives.
+    internal RepositoryName ParseRepositoryName(string text, string parameter)
+    {
+        if (RepositoryName.TryParse(text, Options.Grammar, out RepositoryName name))
+        {
+            return name;
+        }
+
+        try
+        {
+            RepositoryName.Parse(text, Options.Grammar);
+        }
+        catch (InvalidRepositoryNameException error)
+        {
+            throw new InvalidParameterException(parameter, error.Message, error);
+        }
+
+        throw new InvalidOperationException("unreachable: TryParse and Parse disagree");
+    }
+
+    // Parses a tag from a request with this registry's grammar; on failure, the grammar error ValidateTag wraps.
+    internal bool TryParseTag(string text, out Tag tag, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out InvalidTagException? error)
+    {
+        error = null;
+        if (Tag.TryParse(text, Options.Grammar, out tag))
+        {
+            return true;
+        }
+
+        try
+        {
+            Tag.Parse(text, Options.Grammar);
+        }
+        catch (InvalidTagException failure)
+        {
+            error = failure;
+            return false;
+        }
+
+        throw new InvalidOperationException("unreachable: TryParse and Parse disagree");
+    }
+
+    internal Tag ParseTag(string text, string parameter) =>
+        TryParseTag(text, out Tag tag, out InvalidTagException? error) ? tag : throw new InvalidParameterException(parameter, error.Message, error);
+
+    internal static void CheckCount(string parameter, int count, int maximum)
     {
         if (count < 1)
         {

@@ -51,7 +51,7 @@ public sealed class ImageNotFoundException : RegistryException
     /// <param name="imageDigest">The requested digest or <see langword="null"/>.</param>
     /// <param name="imageTag">The requested tag, or <see langword="null"/>.</param>
     public ImageNotFoundException(string registryId, RepositoryName repositoryName, Digest? imageDigest, Tag? imageTag)
-        : base($"The image with imageId {{imageDigest:'{imageDigest?.ToString() ?? "null"}', imageTag:'{imageTag?.Value ?? "null"}'}} does not exist within the repository with name '{repositoryName}' in the registry with id '{registryId}'")
+        : base(FormatMessage(registryId, repositoryName, imageDigest?.ToString(), imageTag?.Value))
     {
         RegistryId = registryId;
         RepositoryName = repositoryName;
@@ -61,6 +61,10 @@ public sealed class ImageNotFoundException : RegistryException
 
     /// <summary>The registry's id (12 digits).</summary>
     public string RegistryId { get; }
+
+    // The message template, also used by the ECR facade for a requested digest this library cannot represent.
+    internal static string FormatMessage(string registryId, RepositoryName repositoryName, string? imageDigest, string? imageTag) =>
+        $"The image with imageId {{imageDigest:'{imageDigest ?? "null"}', imageTag:'{imageTag ?? "null"}'}} does not exist within the repository with name '{repositoryName}' in the registry with id '{registryId}'";
 
     /// <summary>The repository's name.</summary>
     public RepositoryName RepositoryName { get; }

@@ -1,0 +1,3 @@
+using TagImmutability.Cli;
+
+return TagImmCommand.Run(args, Console.Out, Console.Error);
