@@ -25,7 +25,6 @@ internal sealed class DoublestarGlob
         Class,
         Star,
         DoubleStar,
-        DoubleStarSlash,
     }
 
     public static DoublestarGlob Compile(string pattern, out ParseFailure failure)
@@ -53,7 +52,31 @@ internal sealed class DoublestarGlob
             return null!;
         }
 
-        return new DoublestarGlob([.. alternatives.Select(Normalize)]);
+        long estimate = 0;
+        foreach (List<Token> alternative in alternatives)
+        {
+            int slashes = 0;
+            for (int i = 0; i + 1 < alternative.Count; i++)
+            {
+                slashes += alternative[i].Kind == TokenKind.DoubleStar && alternative[i + 1] is { Kind: TokenKind.Literal, Char: '/' } ? 1 : 0;
+            }
+
+            estimate += slashes > 12 ? long.MaxValue / 2 : (alternative.Count + 1L) << slashes;
+            if (estimate > MaxExpandedTokens)
+            {
+                failure = ParseFailure.Whole("its {a,b} alternatives and '**/' expand to more than 4096 tokens");
+                return null!;
+            }
+        }
+
+        ImmutableArray<Token[]> compiled = [.. alternatives.SelectMany(Normalize)];
+        if (compiled.Sum(a => a.Length) > MaxExpandedTokens)
+        {
+            failure = ParseFailure.Whole("its {a,b} alternatives and '**/' expand to more than 4096 tokens");
+            return null!;
+        }
+
+        return new DoublestarGlob(compiled);
     }
 
     public bool IsMatch(ReadOnlySpan<char> name)
@@ -69,24 +92,34 @@ internal sealed class DoublestarGlob
         return false;
     }
 
-    private static Token[] Normalize(List<Token> tokens)
+    private static IEnumerable<Token[]> Normalize(List<Token> tokens)
     {
-        // "**/" matches nothing or any run ending in '/': one token, so "**/x" also matches "x".
-        var result = new List<Token>(tokens.Count);
+        // "**/" also matches nothing, so "**/x" matches "x": each occurrence doubles into "with" and "without" variants.
+        var variants = new List<List<Token>> { new(tokens.Count) };
         for (int i = 0; i < tokens.Count; i++)
         {
             if (tokens[i].Kind == TokenKind.DoubleStar && i + 1 < tokens.Count && tokens[i + 1].Kind == TokenKind.Literal && tokens[i + 1].Char == '/')
             {
-                result.Add(new Token(TokenKind.DoubleStarSlash, '\0', null));
+                var without = variants.Select(v => new List<Token>(v)).ToList();
+                foreach (List<Token> variant in variants)
+                {
+                    variant.Add(tokens[i]);
+                    variant.Add(tokens[i + 1]);
+                }
+
+                variants.AddRange(without);
                 i++;
             }
             else
             {
-                result.Add(tokens[i]);
+                foreach (List<Token> variant in variants)
+                {
+                    variant.Add(tokens[i]);
+                }
             }
         }
 
-        return [.. result];
+        return variants.Select(v => v.ToArray());
     }
 
     private static bool Run(Token[] tokens, ReadOnlySpan<char> name)
@@ -122,14 +155,6 @@ internal sealed class DoublestarGlob
                     case TokenKind.DoubleStar:
                         next[i] = any = true;
                         break;
-                    case TokenKind.DoubleStarSlash:
-                        next[i] = any = true;
-                        if (c == '/')
-                        {
-                            next[i + 1] = true;
-                        }
-
-                        break;
                 }
             }
 
@@ -151,7 +176,7 @@ internal sealed class DoublestarGlob
     {
         for (int i = 0; i < tokens.Length; i++)
         {
-            if (states[i] && tokens[i].Kind is TokenKind.Star or TokenKind.DoubleStar or TokenKind.DoubleStarSlash)
+            if (states[i] && tokens[i].Kind is TokenKind.Star or TokenKind.DoubleStar)
             {
                 states[i + 1] = true;
             }
@@ -178,7 +203,7 @@ internal sealed class DoublestarGlob
                 foreach (Node choice in choices)
                 {
                     var copies = prefixes.Select(p => new List<Token>(p)).ToList();
-                    total += copies.Sum(c => c.Count);
+                    total += copies.Sum(c => c.Count) + copies.Count; // an empty alternative still costs one
                     if (total > MaxExpandedTokens || !Expand(choice, copies, ref total))
                     {
                         return false;

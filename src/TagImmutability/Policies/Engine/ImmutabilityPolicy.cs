@@ -221,7 +221,7 @@ public sealed class ImmutabilityPolicy
             string id = "quay-" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ImmutabilityRule.Create(id, TagProtection.NoUpdateNoDelete, [TagPattern.Quay(p.Pattern, id)], excludeTags: !p.Matches);
         }));
-        return new ImmutabilityPolicy(policy.Rules, PolicyEvaluation.Sticky, SignatureTagHandling.AsRules, false, false, TagProtection.NoUpdateNoDelete);
+        return policy.AsSticky(TagProtection.NoUpdateNoDelete);
     }
 
     /// <summary>
@@ -233,6 +233,23 @@ public sealed class ImmutabilityPolicy
     /// <returns>The policy.</returns>
     public static ImmutabilityPolicy WriteOnce(bool allowDelete = false) =>
         Create([ImmutabilityRule.Create("write-once", allowDelete ? TagProtection.Ecr : TagProtection.All, [TagPattern.Any])]);
+
+    /// <summary>
+    /// A copy that evaluates its rules only when a tag is created and sets a sticky flag, as Quay does
+    /// (<see cref="PolicyEvaluation.Sticky"/>); from then on the flag alone decides, with <paramref name="flagProtection"/>.
+    /// </summary>
+    /// <param name="flagProtection">The switches a sticky flag sets; at least one.</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="flagProtection"/> is <see cref="TagProtection.None"/> or has undefined bits.</exception>
+    public ImmutabilityPolicy AsSticky(TagProtection flagProtection)
+    {
+        if (flagProtection == TagProtection.None || (flagProtection & ~TagProtection.All) != 0)
+        {
+            throw new ArgumentException("flagProtection must set at least one defined switch", nameof(flagProtection));
+        }
+
+        return new ImmutabilityPolicy(Rules, PolicyEvaluation.Sticky, SignatureTags, IdenticalRepushIsNoOp, RestrictsDigestDeletes, flagProtection);
+    }
 
     /// <summary>A copy with other options; unspecified options keep their values.</summary>
     /// <param name="signatureTags">How signature tags are treated.</param>
@@ -423,6 +440,32 @@ public sealed class ImmutabilityPolicy
         }
 
         return union;
+    }
+
+    /// <summary>
+    /// What adopting this policy does to existing tags: a sticky policy flags, retroactively, every tag a rule selects
+    /// (Quay applies a new policy to existing tags in batches); a live policy changes nothing. Bindings (tag → digest)
+    /// never change and a flag is never cleared, so a policy change cannot make a protected tag mutable.
+    /// </summary>
+    /// <param name="repository">The repository.</param>
+    /// <param name="bindings">The repository's bindings now.</param>
+    /// <returns>The bindings, in the same order, with flags added where a rule selects the tag (or cannot be evaluated: fail closed).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="repository"/> or <paramref name="bindings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A binding is the default value.</exception>
+    public ImmutableArray<TagBinding> ApplyRetroactively(string repository, IEnumerable<TagBinding> bindings)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(bindings);
+        var result = ImmutableArray.CreateBuilder<TagBinding>();
+        foreach (TagBinding binding in bindings)
+        {
+            ThrowIfDefault(binding, nameof(bindings));
+            bool flag = binding.IsStickyImmutable
+                || (Evaluation == PolicyEvaluation.Sticky && !IsExemptSignature(binding.Tag.Value) && ProtectionOf(repository, binding.Tag.Value) != TagProtection.None);
+            result.Add(flag == binding.IsStickyImmutable ? binding : new TagBinding(binding.Tag, binding.Digest, flag));
+        }
+
+        return result.ToImmutable();
     }
 
     private static void ThrowIfDefault(TagBinding binding, string name)

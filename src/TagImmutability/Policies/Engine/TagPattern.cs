@@ -141,7 +141,7 @@ public sealed class TagPattern : IEquatable<TagPattern>
                 continue;
             }
 
-            if (inClass)
+            if (inClass && i < commaList.Length)
             {
                 inClass = c != ']';
                 continue;
