@@ -35,8 +35,8 @@ public sealed class TagPattern : IEquatable<TagPattern>
     /// <summary>The longest regular expression accepted when a product documents no limit (Docker Hub): 1024 characters.</summary>
     public const int DefaultRegexMaxLength = 1024;
 
-    /// <summary>The match timeout given to every regular expression: 100 ms (Quay uses 1 s; the non-backtracking engine is linear anyway).</summary>
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    /// <summary>The match timeout given to every regular expression: 1 s, as Quay uses (the non-backtracking engine is linear; the timeout is a safety net, and a short one would deny spuriously on a loaded machine).</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
     private const string RegexRule = "an RE2-compatible regular expression (no backreferences, lookarounds, atomic groups or conditionals)";
 
