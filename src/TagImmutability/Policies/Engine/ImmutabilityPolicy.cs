@@ -493,7 +493,7 @@ public sealed class ImmutabilityPolicy
             return Deny(operation, repository, tag, binding.Digest, proposed, check, needed);
         }
 
-        return new PolicyDecision(operation, outcome, PolicyReason.NotProtected, repository, tag, binding.Digest, proposed);
+        return new PolicyDecision(operation, outcome, PolicyReason.NotProtected, repository, tag, binding.Digest, proposed, ruleId: check.AllowRule?.Id, rulePattern: check.AllowPattern);
     }
 
     private static PolicyDecision Deny(PolicyOperation operation, string repository, string tag, Digest? existing, Digest? proposed, Check check, TagProtection needed = TagProtection.All) =>
@@ -505,7 +505,9 @@ public sealed class ImmutabilityPolicy
 
     /// <summary>
     /// The first rule that selects the tag and sets one of <paramref name="needed"/>'s switches (live), or the sticky
-    /// flag when it covers them; Failed when a rule threw while being evaluated.
+    /// flag when it covers them; Failed when such a rule threw while being evaluated. When nothing denies, the rule
+    /// that decided the tag is not protected: the first excluding rule whose pattern matched, or the first rule that
+    /// selects the tag without setting the switch.
     /// </summary>
     private Check Protection(string repository, string tag, bool isSticky, TagProtection needed, bool live)
     {
@@ -514,28 +516,42 @@ public sealed class ImmutabilityPolicy
             return new Check(null, null, Failed: false, Sticky: isSticky && (StickyProtection & needed) != 0);
         }
 
+        ImmutabilityRule? allowRule = null;
+        string? allowPattern = null;
         foreach (ImmutabilityRule rule in Rules)
         {
-            if ((rule.Protection & needed) == 0)
-            {
-                continue;
-            }
-
+            bool relevant = (rule.Protection & needed) != 0;
             try
             {
-                if (rule.SelectsRepository(repository) && ImmutabilityRule.Select(rule.TagPatterns, rule.ExcludesTags, tag, out TagPattern? matched))
+                if (!rule.SelectsRepository(repository))
+                {
+                    continue;
+                }
+
+                bool selected = ImmutabilityRule.Select(rule.TagPatterns, rule.ExcludesTags, tag, out TagPattern? matched);
+                if (selected && relevant)
                 {
                     return new Check(rule, matched, Failed: false, Sticky: false);
                 }
+
+                if (allowRule is null && (selected || (rule.ExcludesTags && matched is not null)))
+                {
+                    allowRule = rule;
+                    allowPattern = selected ? rule.TagSelectorText(matched) : matched!.ToString();
+                }
             }
-            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException) when (relevant)
             {
                 return new Check(rule, null, Failed: true, Sticky: false);
             }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                // A rule that could not deny this operation anyway: its failure changes nothing.
+            }
         }
 
-        return default;
+        return new Check(null, null, Failed: false, Sticky: false, allowRule, allowPattern);
     }
 
-    private readonly record struct Check(ImmutabilityRule? Rule, TagPattern? Pattern, bool Failed, bool Sticky);
+    private readonly record struct Check(ImmutabilityRule? Rule, TagPattern? Pattern, bool Failed, bool Sticky, ImmutabilityRule? AllowRule = null, string? AllowPattern = null);
 }

@@ -66,7 +66,11 @@ public readonly struct PolicyDecision : IEquatable<PolicyDecision>
     /// <summary>The switch that denied the operation; <see cref="TagProtection.None"/> when allowed (and when a denial is a fail-closed evaluation error, <see cref="TagProtection.All"/>).</summary>
     public TagProtection DeniedBy { get; }
 
-    /// <summary>The id of the rule that decided (for a denial, the rule that denied); <see langword="null"/> when no rule was involved.</summary>
+    /// <summary>
+    /// The id of the rule that decided: for a denial, the rule that denied; for an allowed operation on an existing
+    /// tag, the first rule whose exclusion pattern matched it or that selects it without setting the switch;
+    /// <see langword="null"/> when no rule was involved.
+    /// </summary>
     public string? RuleId { get; }
 
     /// <summary>The pattern of that rule that decided, such as <c>v*</c> or <c>excluding latest</c>; <see langword="null"/> when no rule was involved.</summary>
@@ -82,6 +86,26 @@ public readonly struct PolicyDecision : IEquatable<PolicyDecision>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dialect"/> is undefined.</exception>
     public RegistryError ToRegistryError(RegistryErrorDialect dialect) =>
         IsAllowed ? throw new InvalidOperationException("the decision allows the operation: there is no error") : RegistryError.For(this, dialect);
+
+    /// <summary>
+    /// Turns a denied push into the exception ECR's API throws for it, <see cref="ImageTagAlreadyExistsException"/>
+    /// (ECR API reference, <c>PutImage</c>), with ECR's message.
+    /// </summary>
+    /// <param name="registryId">The registry's id (12 digits), carried by the exception.</param>
+    /// <returns>The exception, to throw.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="registryId"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The decision is not a denied push of an existing tag (ECR has no exception for other denials).</exception>
+    /// <exception cref="InvalidRepositoryNameException"><see cref="Repository"/> is not a valid ECR repository name.</exception>
+    public ImageTagAlreadyExistsException ToEcrException(string registryId)
+    {
+        ArgumentNullException.ThrowIfNull(registryId);
+        if (IsAllowed || Operation != PolicyOperation.PushTag || ExistingDigest is not { } existing || ProposedDigest is not { } proposed || Tag is null)
+        {
+            throw new InvalidOperationException("only a denied push of an existing tag has an ECR exception");
+        }
+
+        return new ImageTagAlreadyExistsException(registryId, RepositoryName.Parse(Repository, GrammarProfile.Ecr), TagImmutability.Tag.Parse(Tag, GrammarProfile.Ecr), existing, proposed);
+    }
 
     /// <summary>A sentence for people, such as <c>denied PushTag of 'v1' in 'app': BlockMove by rule 'rel' (v*), ProtectedByRule</c>.</summary>
     /// <returns>The sentence.</returns>

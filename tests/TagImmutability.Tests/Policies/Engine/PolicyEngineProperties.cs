@@ -79,7 +79,9 @@ public sealed class PolicyEngineProperties
                     return false.Label($"{ecr}: {tag} -> {expected.Outcome} vs {actual}");
                 }
 
-                if (!actual.IsAllowed && ecr.Mode == ImageTagMutability.MutableWithExclusion && actual.RulePattern != expected.Ruling.MatchedFilter?.Pattern)
+                bool filterDecided = actual.Outcome != PolicyOutcome.Created
+                    && (ecr.Mode == ImageTagMutability.MutableWithExclusion ? !actual.IsAllowed : ecr.Mode == ImageTagMutability.ImmutableWithExclusion && actual.IsAllowed);
+                if (filterDecided && actual.RulePattern != expected.Ruling.MatchedFilter?.Pattern)
                 {
                     return false.Label($"{ecr}: deciding filter {expected.Ruling.MatchedFilter} vs {actual.RulePattern}");
                 }

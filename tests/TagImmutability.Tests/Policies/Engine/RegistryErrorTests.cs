@@ -48,6 +48,18 @@ public sealed class RegistryErrorTests
     }
 
     [Fact]
+    public void Ecr_api_denial_becomes_ImageTagAlreadyExistsException()
+    {
+        ImageTagAlreadyExistsException error = PushDenial().ToEcrException("123456789012");
+        Assert.Equal("v1", error.Tag.Value);
+        Assert.Equal(A, error.ExistingDigest);
+        Assert.Equal(B, error.AttemptedDigest);
+        Assert.Equal(PushDenial().ToRegistryError(RegistryErrorDialect.EcrDistribution).Message, error.Message);
+        PolicyDecision remove = ImmutabilityPolicy.WriteOnce().DecideRemoveTag("app", new TagBinding(V1, A));
+        Assert.Throws<InvalidOperationException>(() => remove.ToEcrException("123456789012"));
+    }
+
+    [Fact]
     public void An_allowed_decision_has_no_error()
     {
         PolicyDecision allowed = ImmutabilityPolicy.None.DecidePush("app", V1, null, A);

@@ -36,7 +36,10 @@ public sealed class RegistryModelTests
     public void Ecr_immutable_with_exclusion_reports_the_excluding_rule()
     {
         var policy = ImmutabilityPolicy.Ecr(TagMutabilityPolicy.Create(ImageTagMutability.ImmutableWithExclusion, [TagFilter.Parse("latest")]));
-        Assert.True(policy.DecidePush(Repo, Latest, Bound(Latest, A), B).IsAllowed);
+        PolicyDecision allowed = policy.DecidePush(Repo, Latest, Bound(Latest, A), B);
+        Assert.True(allowed.IsAllowed);
+        Assert.Equal("IMMUTABLE_WITH_EXCLUSION", allowed.RuleId);
+        Assert.Equal("latest", allowed.RulePattern);
         PolicyDecision denied = policy.DecidePush(Repo, V1, Bound(V1, A), B);
         Assert.Equal("IMMUTABLE_WITH_EXCLUSION", denied.RuleId);
         Assert.Equal("excluding latest", denied.RulePattern);
@@ -433,7 +436,11 @@ public sealed class RegistryModelTests
         Assert.Equal(TagProtection.BlockMove | TagProtection.BlockRemove, policy.ProtectionOf(Repo, "v1.0.0"));
         Assert.Equal("no-move", policy.DecidePush(Repo, V1, Bound(V1, A), B).RuleId);
         Assert.Equal("no-remove", policy.DecideRemoveTag(Repo, Bound(V1, A)).RuleId);
-        Assert.Equal(PolicyOutcome.Unchanged, policy.DecidePush(Repo, V1, Bound(V1, A), A).Outcome);
+        PolicyDecision unchanged = policy.DecidePush(Repo, V1, Bound(V1, A), A);
+        Assert.Equal(PolicyOutcome.Unchanged, unchanged.Outcome);
+        // Allowed, and the rule that selected the tag without blocking a re-push is named.
+        Assert.Equal("no-move", unchanged.RuleId);
+        Assert.Null(ImmutabilityPolicy.None.DecidePush(Repo, V1, Bound(V1, A), A).RuleId);
     }
 
     [Fact]
