@@ -211,14 +211,15 @@ public sealed class TagPattern : IEquatable<TagPattern>
         }
 
         const RegexOptions options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+        string dotnet = TranslateRe2NamedGroups(pattern);
         Regex regex;
         try
         {
             // Compiled alone first, so that a pattern like "a)|(b" cannot escape the anchoring group below.
-            regex = new Regex(pattern, options, RegexTimeout);
+            regex = new Regex(dotnet, options, RegexTimeout);
             if (anchoring == RegexAnchoring.FullMatch)
             {
-                regex = new Regex(@"\A(?:" + pattern + @")\z", options, RegexTimeout);
+                regex = new Regex(@"\A(?:" + dotnet + @")\z", options, RegexTimeout);
             }
         }
         catch (RegexParseException error)
@@ -232,6 +233,45 @@ public sealed class TagPattern : IEquatable<TagPattern>
         }
 
         return new TagPattern(TagPatternKind.Regex, pattern, anchoring, regex: regex);
+    }
+
+    /// <summary>
+    /// RE2 spells a named group <c>(?P&lt;name&gt;re)</c>, which .NET does not parse: rewrite it to <c>(?&lt;name&gt;re)</c>
+    /// where it is a group opener (not escaped, not inside a character class).
+    /// </summary>
+    private static string TranslateRe2NamedGroups(string pattern)
+    {
+        if (!pattern.Contains("(?P<", StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        var builder = new System.Text.StringBuilder(pattern.Length);
+        bool inClass = false;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            builder.Append(c);
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                builder.Append(pattern[++i]);
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '(' && pattern.AsSpan(i + 1).StartsWith("?P<", StringComparison.Ordinal))
+            {
+                builder.Append("?<");
+                i += 3;
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>A GitLab immutable-tag pattern: RE2, unanchored (Go <c>MatchString</c>), at most 100 characters.</summary>

@@ -144,6 +144,16 @@ public sealed class TagPatternTests
     }
 
     [Fact]
+    public void RE2_named_groups_are_accepted()
+    {
+        Assert.True(TagPattern.Quay(@"v(?P<major>[0-9]+)\.[0-9]+").IsMatch("v1.2"));
+        Assert.False(TagPattern.Quay(@"v(?P<major>[0-9]+)\.[0-9]+").IsMatch("v1.x"));
+        // Escaped or inside a class, "(?P<" is not a group and stays literal.
+        Assert.True(TagPattern.GitLab(@"\(?P<").IsMatch("P<"));
+        Assert.True(TagPattern.Quay(@"[(?P<]+").IsMatch("P<?("));
+    }
+
+    [Fact]
     public void A_regex_syntax_error_names_its_index()
     {
         var error = Assert.Throws<InvalidTagPatternException>(() => TagPattern.GitLab("v[0-9"));
