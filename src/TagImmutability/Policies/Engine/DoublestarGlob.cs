@@ -25,6 +25,9 @@ internal sealed class DoublestarGlob
         Class,
         Star,
         DoubleStar,
+
+        /// <summary>"**/" written together in the pattern: "**" then "/", or nothing (expanded by Normalize).</summary>
+        DoubleStarSlash,
     }
 
     public static DoublestarGlob Compile(string pattern, out ParseFailure failure)
@@ -56,12 +59,12 @@ internal sealed class DoublestarGlob
         foreach (List<Token> alternative in alternatives)
         {
             int slashes = 0;
-            for (int i = 0; i + 1 < alternative.Count; i++)
+            foreach (Token token in alternative)
             {
-                slashes += alternative[i].Kind == TokenKind.DoubleStar && alternative[i + 1] is { Kind: TokenKind.Literal, Char: '/' } ? 1 : 0;
+                slashes += token.Kind == TokenKind.DoubleStarSlash ? 1 : 0;
             }
 
-            estimate += slashes > 12 ? long.MaxValue / 2 : (alternative.Count + 1L) << slashes;
+            estimate += slashes > 12 ? long.MaxValue / 2 : (alternative.Count + slashes + 1L) << slashes;
             if (estimate > MaxExpandedTokens)
             {
                 failure = ParseFailure.Whole("its {a,b} alternatives and '**/' expand to more than 4096 tokens");
@@ -94,21 +97,21 @@ internal sealed class DoublestarGlob
 
     private static IEnumerable<Token[]> Normalize(List<Token> tokens)
     {
-        // "**/" also matches nothing, so "**/x" matches "x": each occurrence doubles into "with" and "without" variants.
+        // "**/" (written together) also matches nothing, so "**/x" matches "x": each occurrence doubles into
+        // "with" and "without" variants. A "**" that meets a "/" only through a brace boundary is a plain "**".
         var variants = new List<List<Token>> { new(tokens.Count) };
         for (int i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].Kind == TokenKind.DoubleStar && i + 1 < tokens.Count && tokens[i + 1].Kind == TokenKind.Literal && tokens[i + 1].Char == '/')
+            if (tokens[i].Kind == TokenKind.DoubleStarSlash)
             {
                 var without = variants.Select(v => new List<Token>(v)).ToList();
                 foreach (List<Token> variant in variants)
                 {
-                    variant.Add(tokens[i]);
-                    variant.Add(tokens[i + 1]);
+                    variant.Add(new Token(TokenKind.DoubleStar, '\0', null));
+                    variant.Add(new Token(TokenKind.Literal, '/', null));
                 }
 
                 variants.AddRange(without);
-                i++;
             }
             else
             {
@@ -267,13 +270,15 @@ internal sealed class DoublestarGlob
                 {
                     case '*':
                         bool doubled = _index + 1 < pattern.Length && pattern[_index + 1] == '*';
-                        node.Items.Add(new Token(doubled ? TokenKind.DoubleStar : TokenKind.Star, '\0', null));
                         _index += doubled ? 2 : 1;
                         while (_index < pattern.Length && pattern[_index] == '*')
                         {
                             _index++;
                         }
 
+                        bool slash = doubled && _index < pattern.Length && pattern[_index] == '/';
+                        _index += slash ? 1 : 0;
+                        node.Items.Add(new Token(slash ? TokenKind.DoubleStarSlash : doubled ? TokenKind.DoubleStar : TokenKind.Star, '\0', null));
                         break;
                     case '?':
                         node.Items.Add(new Token(TokenKind.One, '\0', null));
