@@ -13,7 +13,7 @@ public static class StepGenerators
         [ImageTagMutability.Mutable, ImageTagMutability.Immutable, ImageTagMutability.ImmutableWithExclusion, ImageTagMutability.MutableWithExclusion];
 
     public static Gen<string> Repo =>
-        Gen.Frequency((14, Gen.Constant("app")), (5, Gen.Constant("lib/x")), (1, Gen.Constant("x")));
+        Gen.Frequency((16, Gen.Constant("app")), (3, Gen.Constant("lib/x")), (1, Gen.Constant("x")));
 
     public static Gen<string> TagText => Gen.Elements(ReferenceRegistry.TagAlphabet);
 
@@ -39,7 +39,7 @@ public static class StepGenerators
         Gen.Frequency(
             (4, TagText.Select(t => new IdSpec(null, t))),
             (3, Gen.Frequency((7, Manifest), (1, Gen.Constant(IdSpec.Ghost))).Select(m => new IdSpec(m, null))),
-            (2, from m in Manifest from t in TagText select new IdSpec(m, t)),
+            (3, from m in Manifest from t in TagText select new IdSpec(m, t)),
             (1, Gen.Constant(new IdSpec(null, null))));
 
     public static Gen<IdSpec[]> Ids => Gen.Choose(1, 3).SelectMany(n => Gen.ArrayOf(Id, n));
@@ -53,8 +53,8 @@ public static class StepGenerators
                  select (Step)new Push(repo, manifest, tag, digest)),
             (10, from repo in Repo from ids in Ids select (Step)new DeleteImages(repo, ids)),
             (6, from repo in Repo from policy in Policy select (Step)new SetPolicy(repo, policy.Mode, policy.Filters)),
-            (4, from repo in Repo from policy in Policy select (Step)new CreateRepo(repo, policy.Mode, policy.Filters)),
-            (2, from repo in Repo from force in Gen.Elements(false, true) select (Step)new DeleteRepo(repo, force)),
+            (5, from repo in Repo from policy in Policy select (Step)new CreateRepo(repo, policy.Mode, policy.Filters)),
+            (1, from repo in Repo from force in Gen.Elements(false, true) select (Step)new DeleteRepo(repo, force)),
             (4, from repo in Repo from ids in Ids select (Step)new GetImages(repo, ids)),
             (3, from repo in Repo from ids in Ids select (Step)new DescribeByIds(repo, ids)),
             (2, from repo in Repo from status in Gen.Elements(TagStatus.Any, TagStatus.Tagged, TagStatus.Untagged) select (Step)new DescribeAll(repo, status)),
