@@ -159,12 +159,12 @@ public static class Invariants
                 }
 
                 // An index's children are in the repository.
-                PoolEntry entry = ManifestPool.Entries.Single(e => e.DigestText == image.Digest);
-                foreach (string child in entry.Children)
+                PoolEntry? entry = ManifestPool.Entries.FirstOrDefault(e => e.DigestText == image.Digest);
+                foreach (string child in entry?.Children ?? [])
                 {
                     if (!repo.Images.Any(i => ManifestPool.Label(i.Digest) == child))
                     {
-                        return $"{repo.Name}: index {entry.Label} references {child}, which is gone";
+                        return $"{repo.Name}: index {entry!.Label} references {child}, which is gone";
                     }
                 }
             }

@@ -21,8 +21,12 @@ public sealed partial class ReferenceRegistry
     /// <summary>The clock, in seconds after the test's epoch; the driver moves it and the real registry's clock together.</summary>
     public long Now { get; set; }
 
-    /// <summary>The tags every snapshot resolves, in this order: the alphabet the generators draw from.</summary>
+    /// <summary>The tags the generators draw from.</summary>
     public static readonly string[] TagAlphabet = ["a", "b", "ab", "a-1", "latest", "v1", "A"];
+
+    /// <summary>The tags a snapshot resolves: the alphabet, then any other tag seen, in ordinal order.</summary>
+    public static IEnumerable<string> TagsToResolve(IEnumerable<string> seen) =>
+        TagAlphabet.Concat(seen.Except(TagAlphabet, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private sealed class Image
     {
@@ -548,7 +552,7 @@ public sealed partial class ReferenceRegistry
             [.. r.Filters],
             r.CreatedAt,
             [.. r.Images.Select(i => new ImageView(i.Digest, [.. i.Tags], i.Entry.Size, i.PushedAt, i.Entry.MediaType))],
-            [.. TagAlphabet.Where(r.Tags.ContainsKey).Select(t => (t, r.Tags[t]))],
+            [.. TagsToResolve(r.Tags.Keys.Concat(r.Images.SelectMany(i => i.Tags))).Where(r.Tags.ContainsKey).Select(t => (t, r.Tags[t]))],
             [.. Listed(r, TagStatus.Any)]))]);
 
     /// <summary>The mode and filters of a repository, or null when it does not exist.</summary>

@@ -85,13 +85,14 @@ public sealed class RegistryDriver
         [.. Registry.DescribeRepositories().Select(info =>
         {
             RepositoryName name = info.Name;
-            ImageView[] images = [.. Registry.DescribeImages(name).Select(i => new ImageView(
+            ImageDetail[] details = [.. Registry.DescribeImages(name)];
+            ImageView[] images = [.. details.Select(i => new ImageView(
                 i.Digest.ToString(),
                 [.. i.Tags.Select(t => t.Value)],
                 i.SizeInBytes,
                 (long)(i.PushedAt - Epoch).TotalSeconds,
                 i.ManifestMediaType.ToString()))];
-            (string, string)[] resolved = [.. ReferenceRegistry.TagAlphabet
+            (string, string)[] resolved = [.. ReferenceRegistry.TagsToResolve(details.SelectMany(i => i.Tags.Select(t => t.Value)))
                 .Select(t => (Tag: t, Found: Registry.TryResolveTag(name, TagOf(t), out Digest d), Digest: d))
                 .Where(r => r.Found)
                 .Select(r => (r.Tag, r.Digest.ToString()))];
