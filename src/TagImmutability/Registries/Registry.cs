@@ -129,24 +129,33 @@ public sealed partial class Registry
     public RepositoryInfo DeleteRepository(RepositoryName name, bool force)
     {
         ValidateName(name);
-        lock (_repositoriesGate)
+        if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
         {
-            if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
+            throw new RepositoryNotFoundException(RegistryId, name);
+        }
+
+        // The repository's lock first, and the registry-wide lock only for the update of the map: waiting for this
+        // repository's writers must not hold up the creation or deletion of other repositories. While the cell is not
+        // Deleted (checked under its lock) it is still the map's entry for the name, since only this method removes it.
+        lock (cell.Gate)
+        {
+            if (cell.Deleted)
             {
                 throw new RepositoryNotFoundException(RegistryId, name);
             }
 
-            lock (cell.Gate)
+            if (!force && !cell.State.Images.IsEmpty)
             {
-                if (!force && !cell.State.Images.IsEmpty)
-                {
-                    throw new RepositoryNotEmptyException(RegistryId, name);
-                }
+                throw new RepositoryNotEmptyException(RegistryId, name);
+            }
 
+            lock (_repositoriesGate)
+            {
                 cell.Deleted = true;
                 _repositories = _repositories.Remove(name);
-                return cell.State.Info;
             }
+
+            return cell.State.Info;
         }
     }
 
