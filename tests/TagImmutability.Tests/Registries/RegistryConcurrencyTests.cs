@@ -70,9 +70,6 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
         }
     }
 
-    private static TagMutabilityPolicy PolicyFor(ImageTagMutability mode) =>
-        TagMutabilityPolicy.Create(mode, mode is ImageTagMutability.Mutable or ImageTagMutability.Immutable ? [] : [TagFilter.Parse("a*")]);
-
     // --- (a) racing pushes to the same new immutable tags ----------------------------------------------------------
 
     [Fact]
@@ -140,13 +137,28 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
 
     // --- (b) random concurrent histories ---------------------------------------------------------------------------
 
-    public static TheoryData<ImageTagMutability, bool> Modes()
+    /// <summary>What the writers do besides pushes and deletes.</summary>
+    public enum Churn
     {
-        var data = new TheoryData<ImageTagMutability, bool>();
+        /// <summary>Nothing: the policy stays as created, so immutable tags stay immutable.</summary>
+        None,
+
+        /// <summary>PutImageTagMutability to any of the four policies now and then.</summary>
+        ModeChanges,
+
+        /// <summary>DeleteRepository (forced or not) and CreateRepository with the same policy now and then.</summary>
+        Repository,
+    }
+
+    public static TheoryData<ImageTagMutability, Churn> Modes()
+    {
+        var data = new TheoryData<ImageTagMutability, Churn>();
         foreach (ImageTagMutability mode in StepGenerators.Modes)
         {
-            data.Add(mode, false);
-            data.Add(mode, true);
+            foreach (Churn churn in Enum.GetValues<Churn>())
+            {
+                data.Add(mode, churn);
+            }
         }
 
         return data;
@@ -154,15 +166,20 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
 
     private static readonly string[] RaceTags = ["a", "ab", "b", "v1"];
 
-    private static Step WriterStep(Random random, bool modeChanges)
+    private static Step WriterStep(Random random, Churn churn, CreateRepo create)
     {
         int roll = random.Next(100);
         string tag = RaceTags[random.Next(RaceTags.Length)];
         int manifest = random.Next(10) == 0 ? 4 : random.Next(4); // now and then the index x over i0 and i1
-        if (modeChanges && roll < 6)
+        if (churn == Churn.ModeChanges && roll < 6)
         {
             ImageTagMutability mode = StepGenerators.Modes[random.Next(4)];
             return new SetPolicy("app", mode, mode is ImageTagMutability.Mutable or ImageTagMutability.Immutable ? [] : ["a*"]);
+        }
+
+        if (churn == Churn.Repository && roll < 6)
+        {
+            return roll < 3 ? new DeleteRepo("app", Force: roll < 2) : create;
         }
 
         return roll switch
@@ -176,7 +193,7 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void Concurrent_histories_are_linearizable_and_readers_see_only_pushed_digests(ImageTagMutability mode, bool modeChanges)
+    public void Concurrent_histories_are_linearizable_and_readers_see_only_pushed_digests(ImageTagMutability mode, Churn churn)
     {
         const int Writers = 3, WriterSteps = 48, Rounds = 25, MaxReads = 1500;
         int seed = Environment.TickCount;
@@ -184,13 +201,12 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
         for (int round = 0; round < Rounds; round++)
         {
             var random = new Random(seed + round);
-            Step[][] programs = [.. Enumerable.Range(0, Writers).Select(_ => Enumerable.Range(0, WriterSteps).Select(_ => WriterStep(random, modeChanges)).ToArray())];
             var registry = new Registry(new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } });
             var driver = new RegistryDriver(registry);
             var model = new ReferenceRegistry(Limits.Ecr);
-            TagMutabilityPolicy policy = PolicyFor(mode);
-            var create = new CreateRepo("app", mode, [.. policy.Filters.Select(f => f.ToString())]);
+            var create = new CreateRepo("app", mode, mode is ImageTagMutability.Mutable or ImageTagMutability.Immutable ? [] : ["a*"]);
             Assert.Equal(model.Apply(create), driver.Apply(create));
+            Step[][] programs = [.. Enumerable.Range(0, Writers).Select(_ => Enumerable.Range(0, WriterSteps).Select(_ => WriterStep(random, churn, create)).ToArray())];
 
             var recorder = new HistoryRecorder();
             List<HistoryOp>[] logs = [.. Enumerable.Range(0, Writers + 2).Select(_ => new List<HistoryOp>())];
@@ -236,9 +252,9 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
             HistoryOp[] writeOps = [.. logs.Take(Writers).SelectMany(l => l)];
             overlaps += writeOps.Sum(a => writeOps.Count(b => a.Thread < b.Thread && a.Invoke < b.Response && b.Invoke < a.Response));
 
-            string context = $"seed {seed + round} ({mode}, mode changes: {modeChanges}), history:\n{string.Join("\n", logs.SelectMany(l => l).OrderBy(o => o.Invoke))}";
+            string context = $"seed {seed + round} ({mode}, churn: {churn}), history:\n{string.Join("\n", logs.SelectMany(l => l).OrderBy(o => o.Invoke))}";
             Assert.True(Invariants.Check(registry, driver.View()) is null, $"{Invariants.Check(registry, driver.View())}\n{context}");
-            CheckReaders(logs, modeChanges ? null : create, context);
+            CheckReaders(logs, churn == Churn.ModeChanges ? null : create, context);
 
             var checker = new LinearizabilityChecker(logs);
             string? verdict = checker.Check(model);
@@ -252,9 +268,9 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
     /// <summary>
     /// What readers saw: a tag names only a digest some successful push gave it, invoked before the read returned;
     /// and under a fixed policy an immutable tag changes its digest only when a successful delete of that tag (or its
-    /// image) overlaps or falls between the two reads.
+    /// image, or its repository) overlaps or falls between the two reads.
     /// </summary>
-    private static void CheckReaders(List<HistoryOp>[] logs, CreateRepo? fixedPolicy, string context)
+    internal static void CheckReaders(List<HistoryOp>[] logs, CreateRepo? fixedPolicy, string context)
     {
         HistoryOp[] writes = [.. logs.SelectMany(l => l).Where(o => !o.Step.IsRead && !Outcomes.IsFailure(o.Outcome))];
         var last = new Dictionary<string, HistoryOp>(StringComparer.Ordinal);
@@ -275,7 +291,8 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
             {
                 string was = before.Outcome["ok ".Length..];
                 Assert.True(
-                    writes.Any(w => w.Step is DeleteImages && w.Outcome.Contains($"{{{was}:{tag}}}", StringComparison.Ordinal) && w.Response > before.Invoke && w.Invoke < read.Response),
+                    writes.Any(w => ((w.Step is DeleteImages && w.Outcome.Contains($"{{{was}:{tag}}}", StringComparison.Ordinal)) || w.Step is DeleteRepo)
+                        && w.Response > before.Invoke && w.Invoke < read.Response),
                     $"a reader saw immutable tag {tag} change from {was} to {seen} with no delete in between: {before} then {read}\n{context}");
             }
 

@@ -80,27 +80,30 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
             void Fail(string what) => throw new InvalidOperationException(
                 $"step {i + 1} ({step}): {what}\nhistory:\n{history}state before:\n{Outcomes.Render(before)}state after:\n{Outcomes.Render(after)}");
 
-            if (expected != actual)
-            {
-                Fail($"outcome differs\n  model:    {expected}\n  registry: {actual}");
-            }
-
-            string modelState = Outcomes.Render(model.View()), realState = Outcomes.Render(after);
-            if (modelState != realState)
-            {
-                Fail($"state differs\nmodel:\n{modelState}registry:\n{realState}");
-            }
-
+            // The checks that need no model first (invariants, immutable tags, failures change nothing), then the model's
+            // outcome, then the whole state as the catch-all.
             string? broken = Invariants.Check(registry, after) ?? Invariants.CheckTransition(before, after, step, actual);
             if (broken is not null)
             {
                 Fail(broken);
             }
 
+            string realState = Outcomes.Render(after);
             bool changesNothing = Outcomes.IsFailure(actual) || step.IsRead || actual.StartsWith("ok deleted=[]", StringComparison.Ordinal);
             if (changesNothing && Outcomes.Render(before) != realState)
             {
                 Fail("a failed or read-only operation changed the state");
+            }
+
+            if (expected != actual)
+            {
+                Fail($"outcome differs\n  model:    {expected}\n  registry: {actual}");
+            }
+
+            string modelState = Outcomes.Render(model.View());
+            if (modelState != realState)
+            {
+                Fail($"state differs\nmodel:\n{modelState}registry:\n{realState}");
             }
 
             outcomes.Add(MarkMoves(before, step, actual));
