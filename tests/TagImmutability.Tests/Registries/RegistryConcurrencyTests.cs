@@ -356,36 +356,47 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
         { IsBackground = true };
         second.Start();
 
-        // Readers of the same repository keep completing, and see the state before the parked write.
-        int[] progress = new int[Readers];
-        RunThreads([.. Enumerable.Range(0, Readers).Select(r => (Action)(() =>
+        try
         {
-            var driver = new RegistryDriver(registry);
-            for (int i = 0; i < ReadsEach; i++)
-            {
-                Assert.Equal(old.Digest, registry.Resolve("app", "a"));
-                Assert.Null(registry.Resolve("app", "b"));
-                Assert.Equal(["a"], registry.DescribeImages(app).Single().Tags.Select(t => t.Value));
-                Assert.Single(registry.ListImages(app));
-                Assert.Single(registry.BatchGetImage(app, [ImageId.ForTag(RegistryDriver.TagOf("a"))]).Images);
-                Assert.False(registry.TryGetImage(app, parked.Digest, out _));
-                Assert.Equal(ImageTagMutability.Mutable, registry.GetRepository(app).Policy.Mode);
-                Assert.Equal(2, registry.DescribeRepositories().Length);
-                progress[r]++;
-            }
-        }))]);
-        Assert.All(progress, count => Assert.Equal(ReadsEach, count));
+            ReadWhileParked();
+        }
+        finally
+        {
+            clock.Release();
+        }
 
-        // A writer of another repository does not wait either.
-        RunThreads(() => registry.Push("other", parked, "b"));
-        Assert.Equal(parked.Digest, registry.Resolve("other", "b"));
-
-        Assert.False(queuedDone.IsSet, "a second writer of the same repository got in while the first held the lock");
-        clock.Release();
         Assert.True(writer.Join(Deadline), "the parked writer did not finish after release");
         Assert.True(second.Join(Deadline), "the queued writer did not finish after release");
         Assert.Equal(parked.Digest, registry.Resolve("app", "b"));
         Assert.Equal(queued.Digest, registry.Resolve("app", "c"));
+
+        void ReadWhileParked()
+        {
+            // Readers of the same repository keep completing, and see the state before the parked write.
+            int[] progress = new int[Readers];
+            RunThreads([.. Enumerable.Range(0, Readers).Select(r => (Action)(() =>
+            {
+                for (int i = 0; i < ReadsEach; i++)
+                {
+                    Assert.Equal(old.Digest, registry.Resolve("app", "a"));
+                    Assert.Null(registry.Resolve("app", "b"));
+                    Assert.Equal(["a"], registry.DescribeImages(app).Single().Tags.Select(t => t.Value));
+                    Assert.Single(registry.ListImages(app));
+                    Assert.Single(registry.BatchGetImage(app, [ImageId.ForTag(RegistryDriver.TagOf("a"))]).Images);
+                    Assert.False(registry.TryGetImage(app, parked.Digest, out _));
+                    Assert.Equal(ImageTagMutability.Mutable, registry.GetRepository(app).Policy.Mode);
+                    Assert.Equal(2, registry.DescribeRepositories().Length);
+                    progress[r]++;
+                }
+            }))]);
+            Assert.All(progress, count => Assert.Equal(ReadsEach, count));
+
+            // A writer of another repository does not wait either.
+            RunThreads(() => registry.Push("other", parked, "b"));
+            Assert.Equal(parked.Digest, registry.Resolve("other", "b"));
+
+            Assert.False(queuedDone.IsSet, "a second writer of the same repository got in while the first held the lock");
+        }
     }
 
     [Fact]
