@@ -22,7 +22,7 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
     public void Generated_scenarios_reach_every_outcome()
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (Scenario scenario in StepGenerators.Scenario.Sample(200))
+        foreach (Scenario scenario in StepGenerators.Scenario.Sample(400))
         {
             foreach (string outcome in Run(scenario))
             {
