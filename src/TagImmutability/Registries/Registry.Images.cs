@@ -138,21 +138,26 @@ public sealed partial class Registry
     /// <param name="imageIds">1..100 ids.</param>
     /// <returns>The images, in request order, each once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="imageIds"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 ids, or an id with neither digest nor tag.</exception>
+    /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 ids, or an id with neither digest nor tag (checked before the repository and the images, decision Q11).</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <exception cref="ImageNotFoundException">An id names no image, or its tag and digest disagree (the first such id is named).</exception>
     public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, IEnumerable<ImageId> imageIds)
     {
         ImmutableArray<ImageId> ids = Ids(imageIds);
+
+        // An id with neither digest nor tag is a parameter error, reported before the repository and the images (Q11).
+        if (ids.Any(id => id.Digest is null && id.Tag is null))
+        {
+            throw new InvalidParameterException("imageIds", "Member must have an imageDigest or an imageTag", null);
+        }
+
         RepositoryState state = Read(repository);
         var images = new List<ImageDetail>();
         foreach (ImageId id in ids)
         {
-            if (!Find(state, id, out ImageDetail? image, out ImageFailure? failure))
+            if (!Find(state, id, out ImageDetail? image, out _))
             {
-                throw failure.FailureCode == ImageFailureCode.MissingDigestAndTag
-                    ? new InvalidParameterException("imageIds", "Member must have an imageDigest or an imageTag", null)
-                    : new ImageNotFoundException(RegistryId, repository, id.Digest, id.Tag);
+                throw new ImageNotFoundException(RegistryId, repository, id.Digest, id.Tag);
             }
 
             if (!images.Contains(image))

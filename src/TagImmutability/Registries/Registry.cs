@@ -103,13 +103,18 @@ public sealed partial class Registry
     /// <param name="names">1..100 names.</param>
     /// <returns>The repositories.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 names.</exception>
+    /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 names, or a name that breaks the registry's grammar profile (checked before any lookup, decision Q11).</exception>
     /// <exception cref="RepositoryNotFoundException">A named repository does not exist (the first one missing is named).</exception>
     public ImmutableArray<RepositoryInfo> DescribeRepositories(IEnumerable<RepositoryName> names)
     {
         ArgumentNullException.ThrowIfNull(names);
         ImmutableArray<RepositoryName> list = [.. names];
         CheckCount("repositoryNames", list.Length, 100);
+        foreach (RepositoryName name in list)
+        {
+            ValidateName(name, "repositoryNames");
+        }
+
         ImmutableDictionary<RepositoryName, RepositoryCell> repositories = _repositories;
         return [.. list.Select(n => repositories.TryGetValue(n, out RepositoryCell? cell) ? cell.State.Info : throw new RepositoryNotFoundException(RegistryId, n))];
     }
@@ -124,24 +129,33 @@ public sealed partial class Registry
     public RepositoryInfo DeleteRepository(RepositoryName name, bool force)
     {
         ValidateName(name);
-        lock (_repositoriesGate)
+        if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
         {
-            if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
+            throw new RepositoryNotFoundException(RegistryId, name);
+        }
+
+        // The repository's lock first, and the registry-wide lock only for the update of the map: waiting for this
+        // repository's writers must not hold up the creation or deletion of other repositories. While the cell is not
+        // Deleted (checked under its lock) it is still the map's entry for the name, since only this method removes it.
+        lock (cell.Gate)
+        {
+            if (cell.Deleted)
             {
                 throw new RepositoryNotFoundException(RegistryId, name);
             }
 
-            lock (cell.Gate)
+            if (!force && !cell.State.Images.IsEmpty)
             {
-                if (!force && !cell.State.Images.IsEmpty)
-                {
-                    throw new RepositoryNotEmptyException(RegistryId, name);
-                }
+                throw new RepositoryNotEmptyException(RegistryId, name);
+            }
 
+            lock (_repositoriesGate)
+            {
                 cell.Deleted = true;
                 _repositories = _repositories.Remove(name);
-                return cell.State.Info;
             }
+
+            return cell.State.Info;
         }
     }
 
@@ -228,7 +242,7 @@ public sealed partial class Registry
         }
     }
 
-    private void ValidateName(RepositoryName name)
+    private void ValidateName(RepositoryName name, string parameter = "repositoryName")
     {
         if (name.IsDefault)
         {
@@ -243,7 +257,7 @@ public sealed partial class Registry
             }
             catch (InvalidRepositoryNameException error)
             {
-                throw new InvalidParameterException("repositoryName", error.Message, error);
+                throw new InvalidParameterException(parameter, error.Message, error);
             }
         }
     }
