@@ -22,6 +22,9 @@ namespace TagImmutability.Cli.Scenarios;
 internal static class ScenarioLoader
 {
     private static readonly string[] TopMembers = ["registryId", "region", "steps"];
+
+    // Twice ECR's manifest limit: large enough for a scenario to show the registry refusing a 4 MiB + 1 manifest.
+    private const int MaxManifestFileBytes = 2 * RegistryOptions.DefaultMaxManifestSizeInBytes;
     private static readonly string[] StepMembers = ["operation", "input", "expect", "comment"];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -42,7 +45,7 @@ internal static class ScenarioLoader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException error)
         {
@@ -52,7 +55,15 @@ internal static class ScenarioLoader
         using (document)
         {
             string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-            return Read(document.RootElement, directory);
+            try
+            {
+                return Read(document.RootElement, directory);
+            }
+            catch (InvalidOperationException error)
+            {
+                // JsonDocument checks strings lazily: invalid UTF-8 or an unpaired surrogate surfaces when read.
+                throw new ScenarioException($"the scenario holds text that is not valid Unicode (invalid UTF-8 or an unpaired surrogate): {error.Message}", error);
+            }
         }
     }
 
@@ -87,7 +98,19 @@ internal static class ScenarioLoader
         foreach (JsonElement step in steps.EnumerateArray())
         {
             number++;
-            list.Add(ReadStep(step, number, directory));
+            try
+            {
+                list.Add(ReadStep(step, number, directory));
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new ScenarioException($"step {number}: a string is not valid Unicode (invalid UTF-8 or an unpaired surrogate)", error);
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            throw new ScenarioException("the scenario has no steps: an empty scenario checks nothing");
         }
 
         return new Scenario(registryId, region, list);
@@ -148,11 +171,17 @@ internal static class ScenarioLoader
             throw new ScenarioException($"{where}: 'input' has both 'imageManifest' and 'imageManifestFile'; give one");
         }
 
-        string path = Path.Combine(directory, relative);
+        // A scenario names manifests beside it: the file must be inside the scenario's folder, and is read with a bound.
+        string path = Path.GetFullPath(Path.Combine(directory, relative));
+        if (!path.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ScenarioException($"{where}: the manifest file '{relative}' is outside the scenario's folder; give a path inside it");
+        }
+
         string manifest;
         try
         {
-            manifest = StrictUtf8.GetString(File.ReadAllBytes(path));
+            manifest = StrictUtf8.GetString(ReadBounded(path, relative, where));
         }
         catch (DecoderFallbackException error)
         {
@@ -183,6 +212,26 @@ internal static class ScenarioLoader
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    // Reads at most MaxManifestFileBytes, so that a huge file or a device such as /dev/zero cannot exhaust memory.
+    private static byte[] ReadBounded(string path, string relative, string where)
+    {
+        using FileStream stream = File.OpenRead(path);
+        var buffer = new byte[MaxManifestFileBytes + 1];
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        if (total > MaxManifestFileBytes)
+        {
+            throw new ScenarioException($"{where}: the manifest file '{relative}' is larger than {MaxManifestFileBytes} bytes (twice ECR's 4 MiB limit)");
+        }
+
+        return buffer[..total];
     }
 
     private static void CheckMembers(JsonElement element, string[] allowed, string where)

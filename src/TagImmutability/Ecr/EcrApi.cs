@@ -24,8 +24,9 @@ namespace TagImmutability;
 /// <item>a constraint a request member breaks is <c>InvalidParameterException</c> with ECR's message form
 /// <c>Invalid parameter at '{field}' failed to satisfy constraint: '{constraint}'</c> (a missing required member:
 /// <c>'Member must not be null'</c>);</item>
-/// <item>a body that is not a JSON object, or a member of the wrong JSON type, is <c>SerializationException</c>, as
-/// AWS JSON services answer before validating;</item>
+/// <item>a body that is not a JSON object is <c>SerializationException</c>, as AWS JSON services answer; a member of the
+/// wrong JSON type is <c>SerializationException</c> too, when it is read (members are read and checked in turn, so a
+/// constraint broken by an earlier member is reported first);</item>
 /// <item>an operation the facade does not know is <c>{"__type": "UnknownOperationException"}</c>.</item>
 /// </list>
 /// <para>

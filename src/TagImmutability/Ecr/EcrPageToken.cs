@@ -9,9 +9,10 @@ namespace TagImmutability.Ecr;
 /// after that item even when items before it were deleted in between.
 /// </summary>
 /// <remarks>
-/// ECR documents the token as opaque and says nothing of its form or of its lifetime; a token that this facade did not
-/// issue, or that was issued for another operation or scope, is an <c>InvalidParameterException</c> naming
-/// <c>nextToken</c> (our judgement; ECR's text for this case is not published).
+/// ECR documents the token as opaque and says nothing of its form or of its lifetime; a malformed token, or one issued
+/// for another operation or scope, is an <c>InvalidParameterException</c> naming <c>nextToken</c> (our judgement; ECR's
+/// text for this case is not published). Tokens are not signed: a hand-made token of the right form is accepted, which
+/// grants nothing, since a token only says where a page starts within what the caller may list anyway.
 /// </remarks>
 internal static class EcrPageToken
 {

@@ -150,9 +150,19 @@ internal readonly struct EcrRequest
         var list = new List<string>();
         foreach (JsonElement item in items)
         {
-            list.Add(item.ValueKind == JsonValueKind.String
-                ? item.GetString()!
-                : throw new EcrSerializationException($"Expected strings in the array at '{PathOf(name)}', found {Describe(item.ValueKind)}"));
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw new EcrSerializationException($"Expected strings in the array at '{PathOf(name)}', found {Describe(item.ValueKind)}");
+            }
+
+            try
+            {
+                list.Add(item.GetString()!);
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new EcrSerializationException($"A string in the array at '{PathOf(name)}' is not valid Unicode text", error);
+            }
         }
 
         return list;

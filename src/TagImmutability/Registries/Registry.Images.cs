@@ -130,8 +130,12 @@ public sealed partial class Registry
     /// <param name="tagStatus">Which images: any, tagged or untagged.</param>
     /// <returns>The images.</returns>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, TagStatus tagStatus) =>
-        [.. Read(repository).ImagesInPushOrder().Where(i => Passes(i, tagStatus))];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagStatus"/> is not a defined value.</exception>
+    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, TagStatus tagStatus)
+    {
+        TagStatus status = Checked(tagStatus);
+        return [.. Read(repository).ImagesInPushOrder().Where(i => Passes(i, status))];
+    }
 
     /// <summary>ECR's <c>DescribeImages</c> with ids: every id must name an image, or the whole call fails.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -183,10 +187,12 @@ public sealed partial class Registry
     /// <param name="tagStatus">Which images: any, tagged or untagged.</param>
     /// <returns>The ids.</returns>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<ImageId> ListImages(RepositoryName repository, TagStatus tagStatus) =>
-        [.. Read(repository).ImagesInPushOrder()
-            .Where(i => Passes(i, tagStatus))
-            .SelectMany(i => ListedIds(i))];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagStatus"/> is not a defined value.</exception>
+    public ImmutableArray<ImageId> ListImages(RepositoryName repository, TagStatus tagStatus)
+    {
+        TagStatus status = Checked(tagStatus);
+        return [.. Read(repository).ImagesInPushOrder().Where(i => Passes(i, status)).SelectMany(i => ListedIds(i))];
+    }
 
     // The ids ListImages lists for one image: one per tag, in tag order, or the digest alone when untagged.
     internal static ImmutableArray<ImageId> ListedIds(ImageDetail image) =>
@@ -348,6 +354,11 @@ public sealed partial class Registry
         image = state.Images[id.Digest ?? tagged!.Value];
         return true;
     }
+
+    private static TagStatus Checked(TagStatus status) =>
+        status is TagStatus.Any or TagStatus.Tagged or TagStatus.Untagged
+            ? status
+            : throw new ArgumentOutOfRangeException(nameof(status), status, "tagStatus must be Any, Tagged or Untagged");
 
     private static bool Passes(ImageDetail image, TagStatus status) => status switch
     {

@@ -27,6 +27,7 @@ public sealed class RegistryOptions
     private readonly int _maxTagsPerImage = DefaultMaxTagsPerImage;
     private readonly int _maxImagesPerRepository = DefaultMaxImagesPerRepository;
     private readonly int _maxManifestSizeInBytes = DefaultMaxManifestSizeInBytes;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>The default options: ECR's limits, registry <c>123456789012</c> in <c>us-east-1</c>, the system clock.</summary>
     public static RegistryOptions Default { get; } = new();
@@ -66,7 +67,12 @@ public sealed class RegistryOptions
     }
 
     /// <summary>The clock for <c>createdAt</c> and <c>imagePushedAt</c>; the system clock by default. Tests inject a fixed one.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        init => _timeProvider = value ?? throw new ArgumentNullException(nameof(value), "TimeProvider must not be null: use TimeProvider.System for the system clock");
+    }
 
     /// <summary>
     /// The grammar tags and repository names must match: <see cref="GrammarProfile.Ecr"/> by default (tags of 1..300

@@ -26,6 +26,14 @@ public sealed class MalformedScenarioTests : CliHarness
     [InlineData("{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"imageManifestFile\":3}}]}", "step 1: 'input.imageManifestFile' must be a non-empty string")]
     [InlineData("{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"imageManifestFile\":\"latin1.json\"}}]}", "step 1: the manifest file 'latin1.json' is not UTF-8 text")]
     [InlineData("{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"imageManifest\":\"{}\",\"imageManifestFile\":\"ok.json\"}}]}", "step 1: 'input' has both 'imageManifest' and 'imageManifestFile'; give one")]
+    // an empty scenario checks nothing; duplicate members could hide steps
+    [InlineData("{\"steps\":[]}", "the scenario has no steps: an empty scenario checks nothing")]
+    [InlineData("{\"steps\":[{\"operation\":\"ListImages\"}],\"steps\":[]}", "the scenario file is not valid JSON")]
+    // an unpaired surrogate is not text
+    [InlineData("{\"steps\":[{\"operation\":\"ListImages\",\"comment\":\"\\ud800\"}]}", "step 1: a string is not valid Unicode")]
+    // manifests are read from the scenario's folder only
+    [InlineData("{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"imageManifestFile\":\"../outside.json\"}}]}", "step 1: the manifest file '../outside.json' is outside the scenario's folder")]
+    [InlineData("{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"imageManifestFile\":\"/etc/hostname\"}}]}", "step 1: the manifest file '/etc/hostname' is outside the scenario's folder")]
     public void A_malformed_scenario_exits_2_naming_the_step_and_the_reason(string scenario, string reason)
     {
         WriteBytes("latin1.json", [0x7B, 0x22, 0xE9, 0x22, 0x7D]);
@@ -73,10 +81,30 @@ public sealed class MalformedScenarioTests : CliHarness
     [Fact]
     public void A_clock_that_is_not_a_time_exits_2()
     {
-        string path = Write("scenario.json", """{"steps":[]}""");
+        string path = Write("scenario.json", """{"steps":[{"operation":"DescribeRepositories","input":{}}]}""");
         CliRun run = Tagimm("replay", path, "--clock", "yesterday");
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("tagimm: --clock 'yesterday' is not a date and time; use ISO 8601, such as 2026-01-01T00:00:00Z\n", run.Error);
         Assert.Equal(0, Tagimm("replay", path, "--clock", "2026-01-01T00:00:00Z").ExitCode);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_step_exits_2_naming_the_step()
+    {
+        byte[] scenario = [.. "{\"steps\":[{\"operation\":\"ListImages\",\"comment\":\"a"u8, 0xFF, .. "\"}]}"u8];
+        string path = WriteBytes("scenario.json", scenario);
+        CliRun run = Tagimm("replay", path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("step 1: a string is not valid Unicode", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_file_larger_than_twice_the_limit_exits_2_without_reading_it_all()
+    {
+        WriteBytes("huge.json", new byte[(8 * 1024 * 1024) + 2]);
+        string path = Write("scenario.json", "{\"steps\":[{\"operation\":\"PutImage\",\"input\":{\"repositoryName\":\"rr\",\"imageManifestFile\":\"huge.json\"}}]}");
+        CliRun run = Tagimm("replay", path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is larger than 8388608 bytes", run.Error, StringComparison.Ordinal);
     }
 }

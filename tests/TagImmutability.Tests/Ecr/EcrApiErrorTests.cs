@@ -354,3 +354,25 @@ public sealed class EcrApiErrorTests : EcrHarness
         Assert.Throws<ArgumentNullException>(() => Api.Invoke(null!, default));
     }
 }
+
+public sealed class EcrApiHostileTextTests : EcrHarness
+{
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC3 })]
+    public void Invalid_utf8_in_a_string_array_is_a_SerializationException(byte[] bad)
+    {
+        byte[] body = [.. "{\"repositoryNames\":[\"a"u8, .. bad, .. "\"]}"u8];
+        EcrResponse response = Api.Invoke("DescribeRepositories", body);
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("SerializationException", response.ErrorType);
+    }
+
+    [Fact]
+    public void An_unpaired_surrogate_in_a_string_array_is_a_SerializationException()
+    {
+        EcrResponse response = Call("DescribeRepositories", "{\"repositoryNames\":[\"\\ud800\"]}");
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("SerializationException", response.ErrorType);
+    }
+}

@@ -566,3 +566,21 @@ public sealed class EcrTagMutabilityTests
         Assert.True(_registry.ListImagesAsync(Name("app"), TagStatus.Any, cancelled.Token).IsCanceled);
     }
 }
+
+public sealed class RegistryArgumentTests
+{
+    [Fact]
+    public void A_null_clock_is_refused_when_the_options_are_built() =>
+        Assert.Throws<ArgumentNullException>(() => new RegistryOptions { TimeProvider = null! });
+
+    [Fact]
+    public void An_undefined_tag_status_is_an_argument_error()
+    {
+        var registry = new Registry();
+        registry.CreateRepository(RepositoryName.Parse("app"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => registry.DescribeImages(RepositoryName.Parse("app"), (TagStatus)99));
+        Assert.Throws<ArgumentOutOfRangeException>(() => registry.ListImages(RepositoryName.Parse("app"), (TagStatus)99));
+        // parameters before the repository (Q11)
+        Assert.Throws<ArgumentOutOfRangeException>(() => registry.ListImages(RepositoryName.Parse("missing"), (TagStatus)99));
+    }
+}

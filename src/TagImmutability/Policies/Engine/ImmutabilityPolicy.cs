@@ -361,6 +361,18 @@ public sealed class ImmutabilityPolicy
             throw new ArgumentException("image must not be default(Digest)", nameof(image));
         }
 
+        // Arguments are checked before any rule is consulted, so that a bad call fails the same way under every policy.
+        TagBinding[] bindings = [.. tags];
+        foreach (TagBinding binding in bindings)
+        {
+            ThrowIfDefault(binding, nameof(tags));
+            if (binding.Digest != image)
+            {
+                throw new ArgumentException("a binding names another digest than the image", nameof(tags));
+            }
+        }
+
+        tags = bindings;
         if (RestrictsDigestDeletes && !Rules.IsEmpty)
         {
             ImmutabilityRule first = Rules[0];

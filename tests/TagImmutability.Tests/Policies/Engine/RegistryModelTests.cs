@@ -455,3 +455,14 @@ public sealed class RegistryModelTests
         Assert.False(default(PolicyDecision).IsAllowed);
     }
 }
+
+public sealed class EngineArgumentTests
+{
+    [Fact]
+    public void A_default_binding_is_an_argument_error_under_every_policy_even_gitlab_s_digest_rule()
+    {
+        Digest image = Digest.Compute("i"u8);
+        Assert.Throws<ArgumentException>(() => ImmutabilityPolicy.GitLab("a").DecideDeleteImage("r", image, [default(TagBinding)]));
+        Assert.Throws<ArgumentException>(() => ImmutabilityPolicy.GoogleArtifactRegistry(true).DecideDeleteImage("r", image, [default(TagBinding)]));
+    }
+}
