@@ -17,7 +17,7 @@ public sealed partial class Registry
     /// <summary>The <c>ValueTask</c> form of <see cref="DescribeRepositories()"/>.</summary>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The repositories.</returns>
-    public ValueTask<ImmutableArray<RepositoryInfo>> DescribeRepositoriesAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<ImmutableArray<RepositoryInfo>> DescribeRepositoriesAsync(CancellationToken cancellationToken) =>
         Run(DescribeRepositories, cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DeleteRepository"/>; errors are carried by the task.</summary>
@@ -74,8 +74,23 @@ public sealed partial class Registry
     /// <param name="tagStatus">Which images.</param>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The images.</returns>
-    public ValueTask<ImmutableArray<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken = default) =>
+    public ValueTask<ImmutableArray<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken) =>
         Run(() => DescribeImages(repository, tagStatus), cancellationToken);
+
+    /// <summary>The <c>ValueTask</c> form of <see cref="DescribeImages(RepositoryName, IEnumerable{ImageId})"/>; errors are carried by the task.</summary>
+    /// <param name="repository">The repository's name.</param>
+    /// <param name="imageIds">1..100 ids.</param>
+    /// <param name="cancellationToken">Cancels the call before it starts.</param>
+    /// <returns>The images, in request order.</returns>
+    public ValueTask<ImmutableArray<ImageDetail>> DescribeImagesAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken) =>
+        Run(() => DescribeImages(repository, imageIds), cancellationToken);
+
+    /// <summary>The <c>ValueTask</c> form of <see cref="DescribeRepositories(IEnumerable{RepositoryName})"/>; errors are carried by the task.</summary>
+    /// <param name="names">1..100 names.</param>
+    /// <param name="cancellationToken">Cancels the call before it starts.</param>
+    /// <returns>The repositories, in the order asked.</returns>
+    public ValueTask<ImmutableArray<RepositoryInfo>> DescribeRepositoriesAsync(IEnumerable<RepositoryName> names, CancellationToken cancellationToken) =>
+        Run(() => DescribeRepositories(names), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="ListImages(RepositoryName, TagStatus)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>

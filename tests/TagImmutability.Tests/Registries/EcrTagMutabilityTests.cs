@@ -584,3 +584,20 @@ public sealed class RegistryArgumentTests
         Assert.Throws<ArgumentOutOfRangeException>(() => registry.ListImages(RepositoryName.Parse("missing"), (TagStatus)99));
     }
 }
+
+public sealed class RegistryAsyncFormTests
+{
+    [Fact]
+    public async Task The_id_and_name_forms_have_ValueTask_twins()
+    {
+        var registry = new Registry();
+        RepositoryName app = RepositoryName.Parse("app");
+        await registry.CreateRepositoryAsync(app, TagMutabilityPolicy.Mutable);
+        ParsedManifest manifest = Manifests.Image("x", 3);
+        await registry.PutImageAsync(app, manifest.Content, Tag.Parse("v1"));
+        Assert.Equal(manifest.Digest, (await registry.DescribeImagesAsync(app, [ImageId.ForTag(Tag.Parse("v1"))], CancellationToken.None)).Single().Digest);
+        Assert.Equal(app, (await registry.DescribeRepositoriesAsync([app], CancellationToken.None)).Single().Name);
+        await Assert.ThrowsAsync<ImageNotFoundException>(async () => await registry.DescribeImagesAsync(app, [ImageId.ForTag(Tag.Parse("v2"))], CancellationToken.None));
+        await Assert.ThrowsAsync<RepositoryNotFoundException>(async () => await registry.DescribeRepositoriesAsync([RepositoryName.Parse("nope")], CancellationToken.None));
+    }
+}
