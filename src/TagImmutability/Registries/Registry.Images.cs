@@ -40,7 +40,14 @@ public sealed partial class Registry
             throw new ArgumentException("imageDigest is default(Digest), which names no content: pass null to skip the check", nameof(imageDigest));
         }
 
-        return Write(repository, state => Store(state, parsed, tag, imageDigest));
+        return Write(
+            repository,
+            state =>
+            {
+                (RepositoryState after, ImageDetail image) = Store(state, parsed, tag, imageDigest);
+                return (tag is { } written ? RecordTagChanges(state, after, [written]) : after, image);
+            },
+            RecordRejection);
     }
 
     /// <summary>
@@ -91,6 +98,7 @@ public sealed partial class Registry
         ValidateName(repository);
         return Write(repository, state =>
         {
+            RepositoryState before = state;
             var deleted = ImmutableArray.CreateBuilder<ImageId>();
             var failures = ImmutableArray.CreateBuilder<ImageFailure>();
             foreach (ImageId id in ids)
@@ -115,6 +123,7 @@ public sealed partial class Registry
                 }
             }
 
+            state = RecordTagChanges(before, state, deleted.Where(d => d.Tag is not null).Select(d => d.Tag!.Value));
             return (state, new BatchDeleteImageResult(deleted.ToImmutable(), failures.ToImmutable()));
         });
     }

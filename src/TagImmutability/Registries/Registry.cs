@@ -222,7 +222,12 @@ public sealed partial class Registry
 
     // Runs a pure transformation of one repository's state under its lock, and publishes the result only when the
     // transformation returns; an exception leaves the state as it was.
-    private TResult Write<TResult>(RepositoryName name, Func<RepositoryState, (RepositoryState State, TResult Result)> change)
+    // When rejected is given, an ImageTagAlreadyExistsException from the transformation publishes rejected(state, error)
+    // (the state with a Rejected event appended to its history, nothing else changed) before it propagates.
+    private TResult Write<TResult>(
+        RepositoryName name,
+        Func<RepositoryState, (RepositoryState State, TResult Result)> change,
+        Func<RepositoryState, ImageTagAlreadyExistsException, RepositoryState>? rejected = null)
     {
         if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
         {
@@ -236,9 +241,17 @@ public sealed partial class Registry
                 throw new RepositoryNotFoundException(RegistryId, name);
             }
 
-            (RepositoryState state, TResult result) = change(cell.State);
-            cell.State = state;
-            return result;
+            try
+            {
+                (RepositoryState state, TResult result) = change(cell.State);
+                cell.State = state;
+                return result;
+            }
+            catch (ImageTagAlreadyExistsException error) when (rejected is not null)
+            {
+                cell.State = rejected(cell.State, error);
+                throw;
+            }
         }
     }
 
