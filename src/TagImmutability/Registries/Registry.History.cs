@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
 using TagImmutability.Registries;
 
 namespace TagImmutability;
@@ -75,6 +77,55 @@ public sealed partial class Registry
         return last is not null ? TagResolution.Known(last.DigestAfter)
             : history.Dropped == 0 ? TagResolution.Known(null)
             : TagResolution.Unknown;
+    }
+
+    /// <summary>
+    /// Writes the repository's retained history as one JSON object: <c>repositoryName</c>, <c>droppedEvents</c> (how
+    /// many older events the bound dropped) and <c>events</c>, an array, oldest first, of objects with
+    /// <c>sequence</c>, <c>timestamp</c> (ISO 8601 UTC, such as <c>2026-11-29T12:00:00.0000000+00:00</c>),
+    /// <c>imageTag</c>, <c>event</c> (<c>CREATED</c>, <c>MOVED</c>, <c>REMOVED</c> or <c>REJECTED</c>),
+    /// <c>oldImageDigest</c>, <c>newImageDigest</c> and <c>actor</c> (<c>null</c> when absent). Reads one snapshot.
+    /// </summary>
+    /// <param name="repository">The repository's name.</param>
+    /// <param name="writer">The writer; the caller flushes and disposes it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="writer"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
+    public void WriteHistoryJson(RepositoryName repository, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        TagHistory history = Read(repository).History;
+        writer.WriteStartObject();
+        writer.WriteString("repositoryName", repository.Value);
+        writer.WriteNumber("droppedEvents", history.Dropped);
+        writer.WriteStartArray("events");
+        foreach (TagEvent item in history.Events)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("sequence", item.Sequence);
+            writer.WriteString("timestamp", item.Timestamp.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("imageTag", item.Tag.Value);
+            writer.WriteString("event", item.Kind.ToString().ToUpperInvariant());
+            WriteNullable(writer, "oldImageDigest", item.OldDigest?.ToString());
+            WriteNullable(writer, "newImageDigest", item.NewDigest?.ToString());
+            WriteNullable(writer, "actor", item.Actor);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     // Appends an event for each tag whose binding differs between the two states, with the time and actor of now.
