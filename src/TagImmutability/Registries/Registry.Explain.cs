@@ -84,7 +84,23 @@ public sealed partial class Registry
     /// <exception cref="ArgumentException">A tag or digest of the plan is the default value.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> or a tag breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<TagWriteDecision> CheckPushPlan(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan)
+    public ImmutableArray<TagWriteDecision> CheckPushPlan(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan) =>
+        CheckPushPlan(repository, plan, null);
+
+    /// <summary>
+    /// <see cref="CheckPushPlan(RepositoryName, IEnumerable{ValueTuple{Tag, Digest}})"/> under a proposed policy instead
+    /// of the repository's: what the plan would get after <see cref="PutImageTagMutability(RepositoryName, TagMutabilityPolicy)"/>
+    /// with <paramref name="policy"/>, on today's tags.
+    /// </summary>
+    /// <param name="repository">The repository's name.</param>
+    /// <param name="plan">The pushes, in order: a tag and the digest it would be pushed to.</param>
+    /// <param name="policy">The policy to decide with; <see langword="null"/> for the repository's own.</param>
+    /// <returns>One decision per push, in order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A tag or digest of the plan is the default value.</exception>
+    /// <exception cref="InvalidParameterException"><paramref name="repository"/> or a tag breaks the registry's grammar profile.</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
+    public ImmutableArray<TagWriteDecision> CheckPushPlan(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan, TagMutabilityPolicy? policy)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ImmutableArray<(Tag Tag, Digest Digest)> pushes = [.. plan];
@@ -98,7 +114,7 @@ public sealed partial class Registry
         }
 
         RepositoryState state = Read(repository);
-        TagMutabilityPolicy policy = state.Info.Policy;
+        policy ??= state.Info.Policy;
         ImmutableDictionary<string, Digest> tags = state.Tags;
         var decisions = ImmutableArray.CreateBuilder<TagWriteDecision>(pushes.Length);
         foreach ((Tag tag, Digest digest) in pushes)

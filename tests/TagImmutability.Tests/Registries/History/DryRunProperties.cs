@@ -75,18 +75,27 @@ public sealed class DryRunProperties
     [Property(MaxTest = 200)]
     public Property CheckPushPlan_predicts_the_pushes_applied_in_order() =>
         Prop.ForAll(
-            PolicyIndex.ToArbitrary(),
+            Gen.Zip(PolicyIndex, Gen.Choose(-1, PolicyPool.Length - 1)).ToArbitrary(),
             Steps.ToArbitrary(),
             Gen.ArrayOf(Gen.Zip(Gen.Choose(0, 4), Gen.Choose(0, Images.Length - 1))).ToArbitrary(),
-            (policy, steps, plan) =>
+            (policies, steps, plan) =>
             {
+                (int policy, int proposed) = policies;
+                // proposed -1: the repository's own policy; otherwise the plan is checked under the proposed policy,
+                // which is then applied before the pushes.
                 (Registry registry, ManualClock clock) = NewRegistry(policy);
                 foreach (var step in steps)
                 {
                     Apply(registry, clock, step);
                 }
 
-                var decisions = registry.CheckPushPlan(Repository, plan.Select(p => (TagAt(p.Item1), Images[p.Item2].Digest)));
+                var pushes = plan.Select(p => (TagAt(p.Item1), Images[p.Item2].Digest)).ToArray();
+                var decisions = proposed < 0 ? registry.CheckPushPlan(Repository, pushes) : registry.CheckPushPlan(Repository, pushes, PolicyPool[proposed]);
+                if (proposed >= 0)
+                {
+                    registry.PutImageTagMutability(Repository, PolicyPool[proposed]);
+                }
+
                 var actual = plan.Select(p =>
                 {
                     Tag tag = TagAt(p.Item1);
