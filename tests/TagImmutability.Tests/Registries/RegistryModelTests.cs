@@ -124,6 +124,46 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
 /// <summary>The registry's invariants, checked on its observable state.</summary>
 public static class Invariants
 {
+    private static string? HistoryReplay(Registry registry, RepoView repo)
+    {
+        var history = registry.GetHistory(RepositoryName.Parse(repo.Name));
+        var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < history.Length; i++)
+        {
+            TagEvent e = history[i];
+            string? bound = bindings.GetValueOrDefault(e.Tag.Value);
+            if (e.Sequence != i || (i > 0 && e.Timestamp < history[i - 1].Timestamp) || e.OldDigest?.ToString() != bound)
+            {
+                return $"history event {e} does not follow the events before it";
+            }
+
+            bool shapeRight = e.Kind switch
+            {
+                TagEventKind.Created => e.OldDigest is null && e.NewDigest is not null,
+                TagEventKind.Moved => e.OldDigest is not null && e.NewDigest is not null && e.OldDigest != e.NewDigest,
+                TagEventKind.Removed => e.OldDigest is not null && e.NewDigest is null,
+                _ => e.OldDigest is not null && e.NewDigest is not null,
+            };
+            if (!shapeRight)
+            {
+                return $"history event {e} has the wrong shape";
+            }
+
+            if (e.DigestAfter is { } after)
+            {
+                bindings[e.Tag.Value] = after.ToString();
+            }
+            else
+            {
+                bindings.Remove(e.Tag.Value);
+            }
+        }
+
+        return bindings.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(repo.Resolved.Select(r => new KeyValuePair<string, string>(r.Tag, r.Digest)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            ? null
+            : "replaying the history does not give the bindings";
+    }
+
     /// <summary>Checks one state. Returns what is broken, or null.</summary>
     public static string? Check(Registry registry, RegistryView view)
     {
@@ -140,6 +180,13 @@ public static class Invariants
             if (allTags.Distinct(StringComparer.Ordinal).Count() != allTags.Length)
             {
                 return $"{repo.Name}: a tag sits on two images, or twice on one";
+            }
+
+            // The tag history replays to the bindings: numbered from 0 without gaps, in time order, each event starting
+            // from the binding the ones before it left, a rejection changing nothing.
+            if (HistoryReplay(registry, repo) is { } historyBroken)
+            {
+                return $"{repo.Name}: {historyBroken}";
             }
 
             // Every tag names an existing image, and the image carries it; and every tag an image carries resolves to it.
