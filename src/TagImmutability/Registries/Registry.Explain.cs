@@ -16,6 +16,11 @@ public sealed partial class Registry
     public TagExplanation Explain(RepositoryName repository, Tag tag)
     {
         ValidateName(repository);
+        if (tag.IsDefault)
+        {
+            throw new ArgumentException("tag is default(Tag), which is not a tag", nameof(tag));
+        }
+
         ValidateTag(tag);
         RepositoryState state = Read(repository);
         return new TagExplanation(repository, tag, state.Info.Policy, state.Tags.TryGetValue(tag.Value, out Digest d) ? d : null);
@@ -106,6 +111,11 @@ public sealed partial class Registry
         ImmutableArray<(Tag Tag, Digest Digest)> pushes = [.. plan];
         foreach ((Tag tag, Digest digest) in pushes)
         {
+            if (tag.IsDefault)
+            {
+                throw new ArgumentException("a tag of the plan is default(Tag), which is not a tag", nameof(plan));
+            }
+
             ValidateTag(tag);
             if (digest.IsDefault)
             {

@@ -60,15 +60,12 @@ public sealed partial class Registry
         }
 
         TagHistory history = Read(repository).History;
+        // The last event in record order that is at or before the instant and about the tag: scanning backwards, the first.
         TagEvent? last = null;
-        foreach (TagEvent item in history.Events)
+        for (int i = history.Events.Count - 1; i >= 0 && last is null; i--)
         {
-            if (item.Timestamp > instant)
-            {
-                continue;
-            }
-
-            if (string.Equals(item.Tag.Value, tag.Value, StringComparison.Ordinal))
+            TagEvent item = history.Events[i];
+            if (item.Timestamp <= instant && string.Equals(item.Tag.Value, tag.Value, StringComparison.Ordinal))
             {
                 last = item;
             }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using static TagImmutability.Tests.Registries.RegistryTestExtensions;
@@ -176,6 +177,28 @@ public sealed class TagHistoryTests
         Assert.Equal("ci", events[0].GetProperty("actor").GetString());
         Assert.Equal(JsonValueKind.Null, events[1].GetProperty("actor").ValueKind);
         Assert.Contains("\"imageTag\":\"v1\"", Encoding.UTF8.GetString(buffer.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ValueTask_forms_agree_and_carry_errors_in_the_task()
+    {
+        Registry registry = NewRegistry();
+        registry.CreateRepository(Name("app"), TagMutabilityPolicy.Immutable);
+        registry.Push("app", A, "v1");
+        Assert.Equal(registry.GetHistory(Name("app")).ToArray(), (await registry.GetHistoryAsync(Name("app"))).ToArray());
+        Assert.Equal(TagResolution.Known(A.Digest), await registry.ResolveAtAsync(Name("app"), T("v1"), _clock.Now));
+        Assert.Equal(A.Digest, (await registry.ExplainAsync(Name("app"), T("v1"))).CurrentDigest);
+        Assert.Single(await registry.VerifyPatternAsync(Name("app"), TagFilter.Parse("v*")));
+        Assert.Single(await registry.PreviewPolicyChangeAsync(Name("app"), TagMutabilityPolicy.Mutable));
+        Assert.Equal(TagWriteOutcome.Moved, (await registry.CheckPushPlanAsync(Name("app"), [(T("v1"), B.Digest)], TagMutabilityPolicy.Mutable)).Single().Outcome);
+        Assert.Single((await registry.PlanUntaggedExpiryAsync(Name("app"), TimeSpan.Zero)).Kept);
+        Assert.Empty((await registry.ExpireUntaggedAsync(Name("app"), TimeSpan.Zero)).Expired);
+        ValueTask<ImmutableArray<TagEvent>> missing = registry.GetHistoryAsync(Name("missing"));
+        Assert.True(missing.IsFaulted);
+        await Assert.ThrowsAsync<RepositoryNotFoundException>(async () => await missing);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        Assert.True(registry.ExpireUntaggedAsync(Name("app"), TimeSpan.Zero, cancelled.Token).IsCanceled);
     }
 
     [Fact]
