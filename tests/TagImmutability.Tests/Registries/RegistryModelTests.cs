@@ -82,7 +82,7 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
 
             // The checks that need no model first (invariants, immutable tags, failures change nothing), then the model's
             // outcome, then the whole state as the catch-all.
-            string? broken = Invariants.Check(registry, after) ?? Invariants.CheckTransition(before, after, step, actual);
+            string? broken = Invariants.Check(registry, after) ?? Invariants.CheckHistory(registry, after) ?? Invariants.CheckTransition(before, after, step, actual);
             if (broken is not null)
             {
                 Fail(broken);
@@ -124,6 +124,13 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
 /// <summary>The registry's invariants, checked on its observable state.</summary>
 public static class Invariants
 {
+    /// <summary>
+    /// The tag history of each repository replays to its bindings: numbered from 0 without gaps, in time order, each
+    /// event starting from the binding the ones before it left, a rejection changing nothing. Returns what is broken, or null.
+    /// </summary>
+    public static string? CheckHistory(Registry registry, RegistryView view) =>
+        view.Repos.Select(repo => HistoryReplay(registry, repo) is { } broken ? $"{repo.Name}: {broken}" : null).FirstOrDefault(b => b is not null);
+
     private static string? HistoryReplay(Registry registry, RepoView repo)
     {
         var history = registry.GetHistory(RepositoryName.Parse(repo.Name));
@@ -180,13 +187,6 @@ public static class Invariants
             if (allTags.Distinct(StringComparer.Ordinal).Count() != allTags.Length)
             {
                 return $"{repo.Name}: a tag sits on two images, or twice on one";
-            }
-
-            // The tag history replays to the bindings: numbered from 0 without gaps, in time order, each event starting
-            // from the binding the ones before it left, a rejection changing nothing.
-            if (HistoryReplay(registry, repo) is { } historyBroken)
-            {
-                return $"{repo.Name}: {historyBroken}";
             }
 
             // Every tag names an existing image, and the image carries it; and every tag an image carries resolves to it.
