@@ -23,6 +23,59 @@ public sealed class ExpiryProperties
             from b in Gen.Choose(0, 3)
             select (kind, a, b), n));
 
+    private static (Registry Registry, ManualClock Clock) Build((int Kind, int A, int B)[] steps)
+    {
+        var clock = new ManualClock();
+        var registry = new Registry(new RegistryOptions { TimeProvider = clock });
+        registry.CreateRepository(Repository);
+        foreach ((int kind, int a, int b) in steps)
+        {
+            try
+            {
+                switch (kind)
+                {
+                    case 0:
+                        registry.PutImage(Repository, Pool[a].Content);
+                        break;
+                    case 1 or 2:
+                        registry.PutImage(Repository, Pool[a].Content, Tag.Parse("t" + b, GrammarProfile.Ecr));
+                        break;
+                    case 3:
+                        registry.BatchDeleteImage(Repository, [new ImageId(null, Tag.Parse("t" + b, GrammarProfile.Ecr))]);
+                        break;
+                    default:
+                        clock.Now += TimeSpan.FromSeconds(b);
+                        break;
+                }
+            }
+            catch (RegistryException)
+            {
+            }
+        }
+
+        return (registry, clock);
+    }
+
+    [Fact]
+    public void Generated_scenarios_expire_images_and_keep_them_for_every_reason()
+    {
+        var reasons = new Dictionary<ExpiryKeepReason, int>();
+        int expired = 0;
+        foreach (var steps in Steps.Sample(300))
+        {
+            (Registry registry, _) = Build(steps);
+            UntaggedExpiryPlan plan = registry.PlanUntaggedExpiry(Repository, TimeSpan.FromSeconds(2));
+            expired += plan.Expired.Length;
+            foreach (ExpiryKeptImage kept in plan.Kept)
+            {
+                reasons[kept.Reason] = reasons.GetValueOrDefault(kept.Reason) + 1;
+            }
+        }
+
+        Assert.True(expired >= 10, $"expired: {expired}");
+        Assert.All(Enum.GetValues<ExpiryKeepReason>(), r => Assert.True(reasons.GetValueOrDefault(r) >= 10, $"{r}: {reasons.GetValueOrDefault(r)}"));
+    }
+
     [Property(MaxTest = 300)]
     public Property ExpireUntagged_applies_the_plan_and_never_breaks_a_kept_index() =>
         Prop.ForAll(
@@ -30,33 +83,7 @@ public sealed class ExpiryProperties
             Gen.Choose(0, 4).ToArbitrary(),
             (steps, olderThanSeconds) =>
             {
-                var clock = new ManualClock();
-                var registry = new Registry(new RegistryOptions { TimeProvider = clock });
-                registry.CreateRepository(Repository);
-                foreach ((int kind, int a, int b) in steps)
-                {
-                    try
-                    {
-                        switch (kind)
-                        {
-                            case 0:
-                                registry.PutImage(Repository, Pool[a].Content);
-                                break;
-                            case 1 or 2:
-                                registry.PutImage(Repository, Pool[a].Content, Tag.Parse("t" + b, GrammarProfile.Ecr));
-                                break;
-                            case 3:
-                                registry.BatchDeleteImage(Repository, [new ImageId(null, Tag.Parse("t" + b, GrammarProfile.Ecr))]);
-                                break;
-                            default:
-                                clock.Now += TimeSpan.FromSeconds(b);
-                                break;
-                        }
-                    }
-                    catch (RegistryException)
-                    {
-                    }
-                }
+                (Registry registry, _) = Build(steps);
 
                 TimeSpan olderThan = TimeSpan.FromSeconds(olderThanSeconds);
                 var before = registry.DescribeImages(Repository).ToDictionary(i => i.Digest);
