@@ -202,6 +202,56 @@ public sealed class TagHistoryTests
     }
 
     [Fact]
+    public void Concurrent_writers_leave_a_history_that_replays_to_the_bindings()
+    {
+        Registry registry = NewRegistry();
+        registry.CreateRepository(Name("app"), TagMutabilityPolicy.Create(ImageTagMutability.MutableWithExclusion, [TagFilter.Parse("v*")]));
+        ParsedManifest[] images = [A, B, C];
+        string[] tags = ["latest", "v1", "edge", "v2"];
+        Parallel.For(0, 8, worker =>
+        {
+            var random = new Random(worker);
+            for (int i = 0; i < 300; i++)
+            {
+                string tag = tags[random.Next(tags.Length)];
+                try
+                {
+                    if (random.Next(4) == 0)
+                    {
+                        registry.BatchDeleteImage(Name("app"), [new ImageId(null, T(tag))]);
+                    }
+                    else
+                    {
+                        registry.Push("app", images[random.Next(images.Length)], tag);
+                    }
+                }
+                catch (RegistryException)
+                {
+                }
+            }
+        });
+
+        var replayed = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        var history = registry.GetHistory(Name("app"));
+        Assert.Equal(Enumerable.Range(0, history.Length).Select(i => (long)i), history.Select(e => e.Sequence));
+        foreach (TagEvent e in history)
+        {
+            Assert.Equal(replayed.TryGetValue(e.Tag.Value, out Digest d) ? d : null, e.OldDigest);
+            if (e.DigestAfter is { } after)
+            {
+                replayed[e.Tag.Value] = after;
+            }
+            else
+            {
+                replayed.Remove(e.Tag.Value);
+            }
+        }
+
+        Assert.All(tags, t => Assert.Equal(registry.Resolve("app", t), replayed.TryGetValue(t, out Digest d) ? d : null));
+        Assert.Contains(history, e => e.Kind == TagEventKind.Rejected);
+    }
+
+    [Fact]
     public void Options_reject_a_history_bound_below_one() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new RegistryOptions { MaxHistoryEventsPerRepository = 0 });
 
