@@ -10,8 +10,11 @@ namespace TagImmutability;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Atomicity.</b> Every operation applies completely or not at all: a failed call leaves the registry exactly as it
-/// was. A batch call applies all its ids under one lock and publishes once, so no reader sees part of it.
+/// <b>Atomicity.</b> Every operation applies completely or not at all: a failed call leaves the registry's images, tags
+/// and policies exactly as they were. A batch call applies all its ids under one lock and publishes once, so no reader
+/// sees part of it. The tag history (<see cref="GetHistory(RepositoryName)"/>) is published with the write it records;
+/// a push refused with <see cref="ImageTagAlreadyExistsException"/> appends its <see cref="TagEventKind.Rejected"/>
+/// event and changes nothing else (decision 0005).
 /// </para>
 /// <para>
 /// <b>Thread safety.</b> Safe to share between threads. Writes to one repository are serialised by that repository's

@@ -116,7 +116,8 @@ public sealed class RegistryOptions
     /// <summary>
     /// Names who is writing, for <see cref="TagEvent.Actor"/>; <see langword="null"/> (the default) records no actor.
     /// Called once per write that records tag events, on the writing thread, while the repository's lock is held: it
-    /// must be fast, must not call back into the registry, and may return <see langword="null"/>. An
+    /// must be fast, must not call back into the registry, and may return <see langword="null"/>. If it throws, the
+    /// write fails with that exception and changes nothing (for a rejected push, the rejection goes unrecorded). An
     /// <see cref="AsyncLocal{T}"/> read is the usual implementation.
     /// </summary>
     public Func<string?>? ActorProvider { get; init; }
