@@ -73,7 +73,9 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
             clock.Now = RegistryDriver.Epoch.AddSeconds(i + 1);
             model.Now = i + 1;
             string expected = model.Apply(step);
+            int eventsBefore = Invariants.HistoryLength(registry, step);
             string actual = driver.Apply(step);
+            int eventsAfter = Invariants.HistoryLength(registry, step);
             RegistryView after = driver.View();
             history.Append($"  {i + 1,2}. {step} => {actual}\n");
 
@@ -86,6 +88,11 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
             if (broken is not null)
             {
                 Fail(broken);
+            }
+
+            if (Invariants.CheckHistoryGrowth(registry, step, actual, eventsBefore, eventsAfter) is { } growth)
+            {
+                Fail(growth);
             }
 
             string realState = Outcomes.Render(after);
@@ -130,6 +137,66 @@ public static class Invariants
     /// </summary>
     public static string? CheckHistory(Registry registry, RegistryView view) =>
         view.Repos.Select(repo => HistoryReplay(registry, repo) is { } broken ? $"{repo.Name}: {broken}" : null).FirstOrDefault(b => b is not null);
+
+    /// <summary>How many events the history of the step's repository holds; -1 when the step names none that exists.</summary>
+    public static int HistoryLength(Registry registry, Step step)
+    {
+        string? repo = step switch
+        {
+            Push p => p.Repo,
+            DeleteImages d => d.Repo,
+            SetPolicy s => s.Repo,
+            _ => null,
+        };
+        return repo is not null && RepositoryName.TryParse(repo, GrammarProfile.Ecr, out RepositoryName name)
+            && registry.DescribeRepositories().Any(r => r.Name == name)
+            ? registry.GetHistory(name).Length
+            : -1;
+    }
+
+    /// <summary>
+    /// What one step adds to its repository's history: a tagged push one Created or Moved event, a push refused for
+    /// immutability one Rejected event, a deletion one Removed event per tag deleted, anything else nothing.
+    /// </summary>
+    public static string? CheckHistoryGrowth(Registry registry, Step step, string outcome, int before, int after)
+    {
+        if (before < 0)
+        {
+            return null;
+        }
+
+        int expected = step switch
+        {
+            Push { Tag: not null } when outcome.StartsWith("throws ImageTagAlreadyExistsException", StringComparison.Ordinal) => 1,
+            Push { Tag: not null } when !Outcomes.IsFailure(outcome) => 1,
+            DeleteImages when !Outcomes.IsFailure(outcome) => DeletedTagCount(outcome),
+            _ => 0,
+        };
+        if (after - before != expected)
+        {
+            return $"the history grew by {after - before} events, expected {expected} ({outcome})";
+        }
+
+        if (expected == 1 && step is Push p)
+        {
+            TagEvent last = registry.GetHistory(RepositoryName.Parse(p.Repo))[^1];
+            bool rejected = Outcomes.IsFailure(outcome);
+            if ((last.Kind == TagEventKind.Rejected) != rejected || last.Tag.Value != p.Tag)
+            {
+                return $"the push recorded {last}, expected a {(rejected ? "rejection" : "creation or move")} of {p.Tag}";
+            }
+        }
+
+        return null;
+
+        // The outcome renders deleted ids as {label:tag}, or {label} for an untagged image.
+        static int DeletedTagCount(string text)
+        {
+            int start = text.IndexOf("deleted=[", StringComparison.Ordinal) + "deleted=[".Length;
+            int end = text.IndexOf(']', start);
+            return text[start..end].Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(id => id.Contains(':', StringComparison.Ordinal));
+        }
+    }
 
     private static string? HistoryReplay(Registry registry, RepoView repo)
     {
