@@ -23,7 +23,7 @@ public sealed partial class Registry
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <exception cref="ImageDigestDoesNotMatchException"><paramref name="imageDigest"/> is not the digest of the bytes.</exception>
     /// <exception cref="ReferencedImagesNotFoundException">An index references manifests the repository does not hold.</exception>
-    /// <exception cref="ImageTagAlreadyExistsException">The tag is immutable and names a digest already, this one or another (decision Q1).</exception>
+    /// <exception cref="ImageTagAlreadyExistsException">The tag is immutable and names a digest already, this one or another (decision Q1). The refusal is recorded in the tag history as <see cref="TagEventKind.Rejected"/>.</exception>
     /// <exception cref="ImageAlreadyExistsException">The mutable tag already names this digest, or an untagged push repeats a stored digest (Q1, Q2).</exception>
     /// <exception cref="LimitExceededException">The image would have more tags, or the repository more images, than the limits allow.</exception>
     public ImageDetail PutImage(RepositoryName repository, ReadOnlyMemory<byte> manifest, Tag? tag = null, MediaType? mediaType = null, Digest? imageDigest = null)
@@ -40,7 +40,14 @@ public sealed partial class Registry
             throw new ArgumentException("imageDigest is default(Digest), which names no content: pass null to skip the check", nameof(imageDigest));
         }
 
-        return Write(repository, state => Store(state, parsed, tag, imageDigest));
+        return Write(
+            repository,
+            state =>
+            {
+                (RepositoryState after, ImageDetail image) = Store(state, parsed, tag, imageDigest);
+                return (tag is { } written ? RecordTagChanges(state, after, [written]) : after, image);
+            },
+            RecordRejection);
     }
 
     /// <summary>
@@ -91,6 +98,7 @@ public sealed partial class Registry
         ValidateName(repository);
         return Write(repository, state =>
         {
+            RepositoryState before = state;
             var deleted = ImmutableArray.CreateBuilder<ImageId>();
             var failures = ImmutableArray.CreateBuilder<ImageFailure>();
             foreach (ImageId id in ids)
@@ -115,6 +123,7 @@ public sealed partial class Registry
                 }
             }
 
+            state = RecordTagChanges(before, state, deleted.Where(d => d.Tag is not null).Select(d => d.Tag!.Value));
             return (state, new BatchDeleteImageResult(deleted.ToImmutable(), failures.ToImmutable()));
         });
     }

@@ -10,8 +10,11 @@ namespace TagImmutability;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Atomicity.</b> Every operation applies completely or not at all: a failed call leaves the registry exactly as it
-/// was. A batch call applies all its ids under one lock and publishes once, so no reader sees part of it.
+/// <b>Atomicity.</b> Every operation applies completely or not at all: a failed call leaves the registry's images, tags
+/// and policies exactly as they were. A batch call applies all its ids under one lock and publishes once, so no reader
+/// sees part of it. The tag history (<see cref="GetHistory(RepositoryName)"/>) is published with the write it records;
+/// a push refused with <see cref="ImageTagAlreadyExistsException"/> appends its <see cref="TagEventKind.Rejected"/>
+/// event and changes nothing else (decision 0005).
 /// </para>
 /// <para>
 /// <b>Thread safety.</b> Safe to share between threads. Writes to one repository are serialised by that repository's
@@ -222,7 +225,12 @@ public sealed partial class Registry
 
     // Runs a pure transformation of one repository's state under its lock, and publishes the result only when the
     // transformation returns; an exception leaves the state as it was.
-    private TResult Write<TResult>(RepositoryName name, Func<RepositoryState, (RepositoryState State, TResult Result)> change)
+    // When rejected is given, an ImageTagAlreadyExistsException from the transformation publishes rejected(state, error)
+    // (the state with a Rejected event appended to its history, nothing else changed) before it propagates.
+    private TResult Write<TResult>(
+        RepositoryName name,
+        Func<RepositoryState, (RepositoryState State, TResult Result)> change,
+        Func<RepositoryState, ImageTagAlreadyExistsException, RepositoryState>? rejected = null)
     {
         if (!_repositories.TryGetValue(name, out RepositoryCell? cell))
         {
@@ -236,9 +244,17 @@ public sealed partial class Registry
                 throw new RepositoryNotFoundException(RegistryId, name);
             }
 
-            (RepositoryState state, TResult result) = change(cell.State);
-            cell.State = state;
-            return result;
+            try
+            {
+                (RepositoryState state, TResult result) = change(cell.State);
+                cell.State = state;
+                return result;
+            }
+            catch (ImageTagAlreadyExistsException error) when (rejected is not null)
+            {
+                cell.State = rejected(cell.State, error);
+                throw;
+            }
         }
     }
 

@@ -22,6 +22,10 @@ public sealed class RegistryOptions
     /// <summary>ECR's limit on a manifest's size, in bytes: 4,194,304 (4 MiB).</summary>
     public const int DefaultMaxManifestSizeInBytes = 4 * 1024 * 1024;
 
+    /// <summary>The default bound on each repository's tag history: 10,000 events.</summary>
+    public const int DefaultMaxHistoryEventsPerRepository = 10_000;
+
+    private readonly int _maxHistoryEventsPerRepository = DefaultMaxHistoryEventsPerRepository;
     private readonly string _registryId = DefaultRegistryId;
     private readonly string _region = DefaultRegion;
     private readonly int _maxTagsPerImage = DefaultMaxTagsPerImage;
@@ -103,6 +107,26 @@ public sealed class RegistryOptions
         get => _maxManifestSizeInBytes;
         init => _maxManifestSizeInBytes = Positive(value);
     }
+
+    /// <summary>
+    /// The most tag events each repository's history keeps (<see cref="Registry.GetHistory(RepositoryName)"/>); when
+    /// a write would exceed it, the oldest events are dropped. 10,000 by default.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int MaxHistoryEventsPerRepository
+    {
+        get => _maxHistoryEventsPerRepository;
+        init => _maxHistoryEventsPerRepository = Positive(value);
+    }
+
+    /// <summary>
+    /// Names who is writing, for <see cref="TagEvent.Actor"/>; <see langword="null"/> (the default) records no actor.
+    /// Called once per write that records tag events, on the writing thread, while the repository's lock is held: it
+    /// must be fast, must not call back into the registry, and may return <see langword="null"/>. If it throws, the
+    /// write fails with that exception and changes nothing (for a rejected push, the rejection goes unrecorded). An
+    /// <see cref="AsyncLocal{T}"/> read is the usual implementation.
+    /// </summary>
+    public Func<string?>? ActorProvider { get; init; }
 
     private static int Positive(int value) =>
         value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a limit must be at least 1");

@@ -13,15 +13,18 @@ internal sealed class RepositoryState
         ImmutableDictionary<Digest, ImageDetail>.Empty,
         ImmutableDictionary.Create<string, Digest>(StringComparer.Ordinal),
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>>.Empty,
-        0);
+        0,
+        TagHistory.Empty);
 
     public RepositoryState(
         RepositoryInfo info,
         ImmutableDictionary<Digest, ImageDetail> images,
         ImmutableDictionary<string, Digest> tags,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>> referencedBy,
-        long nextSequence)
+        long nextSequence,
+        TagHistory history)
     {
+        History = history;
         Info = info;
         Images = images;
         Tags = tags;
@@ -43,13 +46,21 @@ internal sealed class RepositoryState
     /// <summary>The push order given to the next new image, so listings come out in push order.</summary>
     public long NextSequence { get; }
 
+    /// <summary>
+    /// The repository's tag events, oldest first. An audit log beside the bindings: a rejected push appends to it and
+    /// changes nothing else.
+    /// </summary>
+    public TagHistory History { get; }
+
+    public RepositoryState WithHistory(TagHistory history) => new(Info, Images, Tags, ReferencedBy, NextSequence, history);
+
     public RepositoryState With(
         RepositoryInfo? info = null,
         ImmutableDictionary<Digest, ImageDetail>? images = null,
         ImmutableDictionary<string, Digest>? tags = null,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>>? referencedBy = null,
         long? nextSequence = null) =>
-        new(info ?? Info, images ?? Images, tags ?? Tags, referencedBy ?? ReferencedBy, nextSequence ?? NextSequence);
+        new(info ?? Info, images ?? Images, tags ?? Tags, referencedBy ?? ReferencedBy, nextSequence ?? NextSequence, History);
 
     public IEnumerable<ImageDetail> ImagesInPushOrder() => Images.Values.OrderBy(i => i.Sequence);
 }

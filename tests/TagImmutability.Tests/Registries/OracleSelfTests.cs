@@ -53,6 +53,14 @@ public sealed class OracleSelfTests
     public void Invariants_catch_an_index_without_its_children() =>
         Assert.Contains("references", Invariants.Check(RegistryWithApp(), View("MUTABLE", [Image(ManifestPool.Entries[4].DigestText), Image(I0)], [])));
 
+    [Fact]
+    public void History_check_accepts_a_replayable_history_and_catches_bindings_it_does_not_explain()
+    {
+        Registry registry = RegistryWithApp();
+        Assert.Null(Invariants.CheckHistory(registry, View("MUTABLE", [], [])));
+        Assert.Contains("replaying the history", Invariants.CheckHistory(registry, View("MUTABLE", [Image(I0, "a")], [("a", I0)])));
+    }
+
     // --- Invariants.CheckTransition -----------------------------------------------------------------------------------
 
     [Fact]

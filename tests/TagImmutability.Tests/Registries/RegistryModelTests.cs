@@ -73,7 +73,9 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
             clock.Now = RegistryDriver.Epoch.AddSeconds(i + 1);
             model.Now = i + 1;
             string expected = model.Apply(step);
+            int eventsBefore = Invariants.HistoryLength(registry, step);
             string actual = driver.Apply(step);
+            int eventsAfter = Invariants.HistoryLength(registry, step);
             RegistryView after = driver.View();
             history.Append($"  {i + 1,2}. {step} => {actual}\n");
 
@@ -82,10 +84,15 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
 
             // The checks that need no model first (invariants, immutable tags, failures change nothing), then the model's
             // outcome, then the whole state as the catch-all.
-            string? broken = Invariants.Check(registry, after) ?? Invariants.CheckTransition(before, after, step, actual);
+            string? broken = Invariants.Check(registry, after) ?? Invariants.CheckHistory(registry, after) ?? Invariants.CheckTransition(before, after, step, actual);
             if (broken is not null)
             {
                 Fail(broken);
+            }
+
+            if (Invariants.CheckHistoryGrowth(registry, step, actual, eventsBefore, eventsAfter) is { } growth)
+            {
+                Fail(growth);
             }
 
             string realState = Outcomes.Render(after);
@@ -124,6 +131,113 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
 /// <summary>The registry's invariants, checked on its observable state.</summary>
 public static class Invariants
 {
+    /// <summary>
+    /// The tag history of each repository replays to its bindings: numbered from 0 without gaps, in time order, each
+    /// event starting from the binding the ones before it left, a rejection changing nothing. Returns what is broken, or null.
+    /// </summary>
+    public static string? CheckHistory(Registry registry, RegistryView view) =>
+        view.Repos.Select(repo => HistoryReplay(registry, repo) is { } broken ? $"{repo.Name}: {broken}" : null).FirstOrDefault(b => b is not null);
+
+    /// <summary>How many events the history of the step's repository holds; -1 when the step names none that exists.</summary>
+    public static int HistoryLength(Registry registry, Step step)
+    {
+        string? repo = step switch
+        {
+            Push p => p.Repo,
+            DeleteImages d => d.Repo,
+            SetPolicy s => s.Repo,
+            _ => null,
+        };
+        return repo is not null && RepositoryName.TryParse(repo, GrammarProfile.Ecr, out RepositoryName name)
+            && registry.DescribeRepositories().Any(r => r.Name == name)
+            ? registry.GetHistory(name).Length
+            : -1;
+    }
+
+    /// <summary>
+    /// What one step adds to its repository's history: a tagged push one Created or Moved event, a push refused for
+    /// immutability one Rejected event, a deletion one Removed event per tag deleted, anything else nothing.
+    /// </summary>
+    public static string? CheckHistoryGrowth(Registry registry, Step step, string outcome, int before, int after)
+    {
+        if (before < 0)
+        {
+            return null;
+        }
+
+        int expected = step switch
+        {
+            Push { Tag: not null } when outcome.StartsWith("throws ImageTagAlreadyExistsException", StringComparison.Ordinal) => 1,
+            Push { Tag: not null } when !Outcomes.IsFailure(outcome) => 1,
+            DeleteImages when !Outcomes.IsFailure(outcome) => DeletedTagCount(outcome),
+            _ => 0,
+        };
+        if (after - before != expected)
+        {
+            return $"the history grew by {after - before} events, expected {expected} ({outcome})";
+        }
+
+        if (expected == 1 && step is Push p)
+        {
+            TagEvent last = registry.GetHistory(RepositoryName.Parse(p.Repo))[^1];
+            bool rejected = Outcomes.IsFailure(outcome);
+            if ((last.Kind == TagEventKind.Rejected) != rejected || last.Tag.Value != p.Tag)
+            {
+                return $"the push recorded {last}, expected a {(rejected ? "rejection" : "creation or move")} of {p.Tag}";
+            }
+        }
+
+        return null;
+
+        // The outcome renders deleted ids as {label:tag}, or {label} for an untagged image.
+        static int DeletedTagCount(string text)
+        {
+            int start = text.IndexOf("deleted=[", StringComparison.Ordinal) + "deleted=[".Length;
+            int end = text.IndexOf(']', start);
+            return text[start..end].Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(id => id.Contains(':', StringComparison.Ordinal));
+        }
+    }
+
+    private static string? HistoryReplay(Registry registry, RepoView repo)
+    {
+        var history = registry.GetHistory(RepositoryName.Parse(repo.Name));
+        var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < history.Length; i++)
+        {
+            TagEvent e = history[i];
+            string? bound = bindings.GetValueOrDefault(e.Tag.Value);
+            if (e.Sequence != i || (i > 0 && e.Timestamp < history[i - 1].Timestamp) || e.OldDigest?.ToString() != bound)
+            {
+                return $"history event {e} does not follow the events before it";
+            }
+
+            bool shapeRight = e.Kind switch
+            {
+                TagEventKind.Created => e.OldDigest is null && e.NewDigest is not null,
+                TagEventKind.Moved => e.OldDigest is not null && e.NewDigest is not null && e.OldDigest != e.NewDigest,
+                TagEventKind.Removed => e.OldDigest is not null && e.NewDigest is null,
+                _ => e.OldDigest is not null && e.NewDigest is not null,
+            };
+            if (!shapeRight)
+            {
+                return $"history event {e} has the wrong shape";
+            }
+
+            if (e.DigestAfter is { } after)
+            {
+                bindings[e.Tag.Value] = after.ToString();
+            }
+            else
+            {
+                bindings.Remove(e.Tag.Value);
+            }
+        }
+
+        return bindings.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(repo.Resolved.Select(r => new KeyValuePair<string, string>(r.Tag, r.Digest)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            ? null
+            : "replaying the history does not give the bindings";
+    }
+
     /// <summary>Checks one state. Returns what is broken, or null.</summary>
     public static string? Check(Registry registry, RegistryView view)
     {
