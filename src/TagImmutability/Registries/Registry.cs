@@ -14,7 +14,7 @@ namespace TagImmutability;
 /// and policies exactly as they were. A batch call applies all its ids under one lock and publishes once, so no reader
 /// sees part of it. The tag history (<see cref="GetHistory(RepositoryName)"/>) is published with the write it records;
 /// a push refused with <see cref="ImageTagAlreadyExistsException"/> appends its <see cref="TagEventKind.Rejected"/>
-/// event and changes nothing else (decision 0005).
+/// event and changes nothing else (docs/decisions/0006-tag-history.md).
 /// </para>
 /// <para>
 /// <b>Thread safety.</b> Safe to share between threads. Writes to one repository are serialised by that repository's
