@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -258,16 +257,8 @@ public readonly struct Digest :
     /// <param name="utf8Text">The UTF-8 text, at most <see cref="MaxTextLength"/> bytes.</param>
     /// <returns>The digest.</returns>
     /// <exception cref="InvalidDigestException"><paramref name="utf8Text"/> is not a sha256 or sha512 digest in the OCI grammar.</exception>
-    public static Digest Parse(ReadOnlySpan<byte> utf8Text)
-    {
-        if (utf8Text.Length > MaxTextLength)
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text));
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)]);
-    }
+    public static Digest Parse(ReadOnlySpan<byte> utf8Text) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxTextLength, 0, static (text, _) => Parse(text));
 
     /// <summary>Tries to parse a digest; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -294,17 +285,8 @@ public readonly struct Digest :
     /// <param name="utf8Text">The UTF-8 text.</param>
     /// <param name="digest">The digest, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when <paramref name="utf8Text"/> is a valid digest.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out Digest digest)
-    {
-        if (utf8Text.Length > MaxTextLength)
-        {
-            digest = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], out digest);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out Digest digest) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxTextLength, 0, static (ReadOnlySpan<char> text, int _, out Digest value) => TryParse(text, out value), out digest);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>

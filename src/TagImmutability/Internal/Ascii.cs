@@ -50,6 +50,35 @@ internal static class AsciiClasses
     }
 
     /// <summary>
+    /// The UTF-8 <c>Parse</c> of every value type: decodes the bytes and runs the type's UTF-16 parser on them. Input
+    /// longer than <paramref name="maxLength"/> bytes cannot be valid (every grammar here is ASCII), so it is decoded to
+    /// a string only for the parser to report it; shorter input is decoded on the stack.
+    /// </summary>
+    public static T ParseUtf8<TState, T>(ReadOnlySpan<byte> utf8, int maxLength, TState state, CharParser<TState, T> parse)
+    {
+        if (utf8.Length > maxLength)
+        {
+            return parse(Encoding.UTF8.GetString(utf8), state);
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        return parse(chars[..DecodeUtf8(utf8, chars)], state);
+    }
+
+    /// <summary>The UTF-8 <c>TryParse</c> of every value type: as <see cref="ParseUtf8"/>, but over-long input is simply refused.</summary>
+    public static bool TryParseUtf8<TState, T>(ReadOnlySpan<byte> utf8, int maxLength, TState state, CharTryParser<TState, T> tryParse, out T value)
+    {
+        if (utf8.Length > maxLength)
+        {
+            value = default!;
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        return tryParse(chars[..DecodeUtf8(utf8, chars)], state, out value);
+    }
+
+    /// <summary>
     /// Encodes ASCII <paramref name="text"/> as UTF-8 into <paramref name="destination"/>; false when it does not fit.
     /// </summary>
     public static bool TryEncodeAscii(ReadOnlySpan<char> text, Span<byte> destination, out int bytesWritten)
@@ -77,3 +106,9 @@ internal static class AsciiClasses
         return false;
     }
 }
+
+/// <summary>A value type's UTF-16 parser, with the state it needs (a grammar profile, or nothing).</summary>
+internal delegate T CharParser<TState, T>(ReadOnlySpan<char> text, TState state);
+
+/// <summary>A value type's UTF-16 try-parser, with the state it needs (a grammar profile, or nothing).</summary>
+internal delegate bool CharTryParser<TState, T>(ReadOnlySpan<char> text, TState state, out T value);

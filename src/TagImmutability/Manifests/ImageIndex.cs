@@ -52,7 +52,7 @@ public sealed class ImageIndex : Manifest, IEquatable<ImageIndex>
         : this(
             KindOf(mediaType),
             mediaType,
-            ToEntries(manifests),
+            ToDescriptorList(manifests, "manifest list", nameof(manifests)),
             artifactType,
             subject,
             ModelValues.ToAnnotations(annotations, nameof(annotations)))
@@ -265,21 +265,6 @@ public sealed class ImageIndex : Manifest, IEquatable<ImageIndex>
             : throw new ArgumentException(
                 $"'{mediaType}' is not an index media type: use {MediaType.OciImageIndex} or {MediaType.DockerManifestList}",
                 nameof(mediaType));
-    }
-
-    private static ImmutableArray<Descriptor> ToEntries(IEnumerable<Descriptor> manifests)
-    {
-        ArgumentNullException.ThrowIfNull(manifests);
-        ImmutableArray<Descriptor> items = manifests is ImmutableArray<Descriptor> { IsDefault: false } array ? array : [.. manifests];
-        foreach (Descriptor entry in items)
-        {
-            if (entry is null)
-            {
-                throw new ArgumentException("the manifest list contains null", nameof(manifests));
-            }
-        }
-
-        return items;
     }
 
     private readonly record struct PlatformManifestKey(Digest Digest, Platform? Platform);

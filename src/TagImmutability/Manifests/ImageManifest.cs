@@ -43,7 +43,7 @@ public sealed class ImageManifest : Manifest, IEquatable<ImageManifest>
             KindOf(mediaType),
             mediaType,
             config ?? throw new ArgumentNullException(nameof(config)),
-            ToLayers(layers),
+            ToDescriptorList(layers, "layer list", nameof(layers)),
             artifactType,
             subject,
             ModelValues.ToAnnotations(annotations, nameof(annotations)))
@@ -159,20 +159,5 @@ public sealed class ImageManifest : Manifest, IEquatable<ImageManifest>
             : throw new ArgumentException(
                 $"'{mediaType}' is not an image manifest media type: use {MediaType.OciImageManifest} or {MediaType.DockerManifestV2}",
                 nameof(mediaType));
-    }
-
-    private static ImmutableArray<Descriptor> ToLayers(IEnumerable<Descriptor> layers)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        ImmutableArray<Descriptor> items = layers is ImmutableArray<Descriptor> { IsDefault: false } array ? array : [.. layers];
-        foreach (Descriptor layer in items)
-        {
-            if (layer is null)
-            {
-                throw new ArgumentException("the layer list contains null", nameof(layers));
-            }
-        }
-
-        return items;
     }
 }

@@ -91,6 +91,23 @@ public abstract class Manifest : IEquatable<Manifest>
     /// <returns>The hash code; it varies between processes.</returns>
     public abstract override int GetHashCode();
 
+    // The descriptor lists of both kinds (an image's layers, an index's manifests): reused when already immutable,
+    // copied otherwise, and refused when they hold null.
+    private protected static ImmutableArray<Descriptor> ToDescriptorList(IEnumerable<Descriptor> descriptors, string listName, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(descriptors, parameterName);
+        ImmutableArray<Descriptor> items = descriptors is ImmutableArray<Descriptor> { IsDefault: false } array ? array : [.. descriptors];
+        foreach (Descriptor descriptor in items)
+        {
+            if (descriptor is null)
+            {
+                throw new ArgumentException($"the {listName} contains null", parameterName);
+            }
+        }
+
+        return items;
+    }
+
     private protected bool CommonFieldsEqual(Manifest other) =>
         Kind == other.Kind
         && MediaType == other.MediaType

@@ -132,16 +132,8 @@ public readonly struct MediaType :
     /// <param name="utf8Text">The UTF-8 text, at most <see cref="MaxLength"/> bytes.</param>
     /// <returns>The media type.</returns>
     /// <exception cref="InvalidMediaTypeException"><paramref name="utf8Text"/> is not <c>type/subtype</c> in the RFC 6838 grammar.</exception>
-    public static MediaType Parse(ReadOnlySpan<byte> utf8Text)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text));
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)]);
-    }
+    public static MediaType Parse(ReadOnlySpan<byte> utf8Text) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxLength, 0, static (text, _) => Parse(text));
 
     /// <summary>Tries to parse a media type; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -167,17 +159,8 @@ public readonly struct MediaType :
     /// <param name="utf8Text">The UTF-8 text.</param>
     /// <param name="mediaType">The media type, or <c>default</c>.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out MediaType mediaType)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            mediaType = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], out mediaType);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out MediaType mediaType) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxLength, 0, static (ReadOnlySpan<char> text, int _, out MediaType value) => TryParse(text, out value), out mediaType);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -220,16 +219,8 @@ public readonly struct ImageReference :
     /// <param name="utf8Text">The UTF-8 text, at most <see cref="MaxLength"/> bytes.</param>
     /// <returns>The reference.</returns>
     /// <exception cref="InvalidReferenceException"><paramref name="utf8Text"/> does not match the reference grammar.</exception>
-    public static ImageReference Parse(ReadOnlySpan<byte> utf8Text)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text));
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)]);
-    }
+    public static ImageReference Parse(ReadOnlySpan<byte> utf8Text) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxLength, 0, static (text, _) => Parse(text));
 
     /// <summary>Tries to parse a reference; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -256,17 +247,8 @@ public readonly struct ImageReference :
     /// <param name="utf8Text">The UTF-8 text.</param>
     /// <param name="reference">The reference, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out ImageReference reference)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            reference = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], out reference);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out ImageReference reference) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxLength, 0, static (ReadOnlySpan<char> text, int _, out ImageReference value) => TryParse(text, out value), out reference);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -116,16 +115,8 @@ public readonly struct RepositoryName :
     /// <returns>The repository name.</returns>
     /// <exception cref="InvalidRepositoryNameException"><paramref name="utf8Text"/> does not match the profile's repository name grammar.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="profile"/> is not a defined <see cref="GrammarProfile"/>.</exception>
-    public static RepositoryName Parse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile)
-    {
-        if (utf8Text.Length > MaxLengthOf(profile))
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text), profile);
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], profile);
-    }
+    public static RepositoryName Parse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (text, p) => Parse(text, p));
 
     /// <summary>Tries to parse an OCI repository name; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -172,17 +163,8 @@ public readonly struct RepositoryName :
     /// <param name="profile">The grammar to apply.</param>
     /// <param name="name">The repository name, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out RepositoryName name)
-    {
-        if (utf8Text.Length > MaxLengthOf(profile))
-        {
-            name = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], profile, out name);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out RepositoryName name) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (ReadOnlySpan<char> text, GrammarProfile p, out RepositoryName value) => TryParse(text, p, out value), out name);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>

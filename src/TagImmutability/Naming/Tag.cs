@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -107,16 +106,8 @@ public readonly struct Tag :
     /// <returns>The tag.</returns>
     /// <exception cref="InvalidTagException"><paramref name="utf8Text"/> does not match the profile's tag grammar.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="profile"/> is not a defined <see cref="GrammarProfile"/>.</exception>
-    public static Tag Parse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile)
-    {
-        if (utf8Text.Length > MaxLengthOf(profile))
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text), profile);
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], profile);
-    }
+    public static Tag Parse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (text, p) => Parse(text, p));
 
     /// <summary>Tries to parse an OCI tag; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -163,17 +154,8 @@ public readonly struct Tag :
     /// <param name="profile">The grammar to apply.</param>
     /// <param name="tag">The tag, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out Tag tag)
-    {
-        if (utf8Text.Length > MaxLengthOf(profile))
-        {
-            tag = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], profile, out tag);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out Tag tag) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (ReadOnlySpan<char> text, GrammarProfile p, out Tag value) => TryParse(text, p, out value), out tag);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -132,16 +131,8 @@ public readonly struct TagFilter :
     /// <param name="utf8Text">The UTF-8 text, 1..128 bytes.</param>
     /// <returns>The filter.</returns>
     /// <exception cref="InvalidTagFilterException"><paramref name="utf8Text"/> is not 1..128 characters of <c>[0-9a-zA-Z._*-]</c>.</exception>
-    public static TagFilter Parse(ReadOnlySpan<byte> utf8Text)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            return Parse(Encoding.UTF8.GetString(utf8Text));
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return Parse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)]);
-    }
+    public static TagFilter Parse(ReadOnlySpan<byte> utf8Text) =>
+        AsciiClasses.ParseUtf8(utf8Text, MaxLength, 0, static (text, _) => Parse(text));
 
     /// <summary>Tries to parse a filter; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -167,17 +158,8 @@ public readonly struct TagFilter :
     /// <param name="utf8Text">The UTF-8 text.</param>
     /// <param name="filter">The filter, or <c>default</c>.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out TagFilter filter)
-    {
-        if (utf8Text.Length > MaxLength)
-        {
-            filter = default;
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[utf8Text.Length];
-        return TryParse(chars[..AsciiClasses.DecodeUtf8(utf8Text, chars)], out filter);
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Text, out TagFilter filter) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxLength, 0, static (ReadOnlySpan<char> text, int _, out TagFilter value) => TryParse(text, out value), out filter);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>
