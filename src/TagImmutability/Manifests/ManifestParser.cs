@@ -156,11 +156,10 @@ public static class ManifestParser
         [NotNullWhen(true)] out ParsedManifest? manifest,
         [NotNullWhen(false)] out ManifestInvalidException? error)
     {
+        MediaType? hint;
         try
         {
-            manifest = ParseCore(content, HintFromContentType(contentType), options ?? ManifestParserOptions.Default);
-            error = null;
-            return true;
+            hint = HintFromContentType(contentType);
         }
         catch (ManifestInvalidException exception)
         {
@@ -168,6 +167,8 @@ public static class ManifestParser
             error = exception;
             return false;
         }
+
+        return TryParse(content, hint, options, out manifest, out error);
     }
 
     /// <summary>The manifest kind a media type names, ignoring ASCII case.</summary>
