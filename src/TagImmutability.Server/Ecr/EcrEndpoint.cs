@@ -186,8 +186,8 @@ internal sealed partial class EcrEndpoint
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            // Let this endpoint's own cap, not the server-wide one, decide.
-            limit.MaxRequestBodySize = max + 1;
+            // This endpoint's own cap decides (it stops reading one byte past it), not the server-wide one.
+            limit.MaxRequestBodySize = null;
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 4096, max) + 1);
