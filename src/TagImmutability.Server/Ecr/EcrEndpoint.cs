@@ -69,12 +69,14 @@ internal sealed partial class EcrEndpoint
     public long MaxRequestBodyBytes { get; }
 
     /// <summary>
-    /// The body cap for a manifest cap: twice the manifest cap (a manifest travels as a JSON string, where every
-    /// <c>"</c> and <c>\</c> doubles) plus 1 MiB for the other members: 9 MiB for ECR's 4 MiB manifests.
+    /// The body cap for a manifest cap: six times the manifest cap plus 1 MiB for the other members (25 MiB for ECR's
+    /// 4 MiB manifests). A manifest travels as a JSON string, and a client may escape any byte as <c>\uXXXX</c>, six
+    /// bytes, so every manifest within the registry's limit gets through whatever escaping the client's JSON writer
+    /// uses, and the manifest's own limit answers (<c>InvalidParameterException</c>) for one beyond it.
     /// </summary>
     /// <param name="maxManifestSizeInBytes">The registry's manifest size cap in bytes.</param>
     /// <returns>The body cap in bytes.</returns>
-    public static long MaxRequestBodyBytesFor(int maxManifestSizeInBytes) => (2L * maxManifestSizeInBytes) + (1L << 20);
+    public static long MaxRequestBodyBytesFor(int maxManifestSizeInBytes) => (6L * maxManifestSizeInBytes) + (1L << 20);
 
     /// <summary>Handles one request to <c>/</c>.</summary>
     /// <param name="context">The request.</param>
@@ -178,7 +180,7 @@ internal sealed partial class EcrEndpoint
     {
         long max = MaxRequestBodyBytes;
         EcrError tooLarge = new(413, "RequestEntityTooLargeException",
-            $"The request body is larger than this endpoint's limit of {max.ToString(CultureInfo.InvariantCulture)} bytes (twice the {_registry.Options.MaxManifestSizeInBytes.ToString(CultureInfo.InvariantCulture)}-byte manifest limit plus 1 MiB).");
+            $"The request body is larger than this endpoint's limit of {max.ToString(CultureInfo.InvariantCulture)} bytes (six times the {_registry.Options.MaxManifestSizeInBytes.ToString(CultureInfo.InvariantCulture)}-byte manifest limit, for JSON escaping, plus 1 MiB).");
         if (context.Request.ContentLength > max)
         {
             return (null, tooLarge);

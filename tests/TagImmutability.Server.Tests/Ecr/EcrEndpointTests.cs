@@ -272,6 +272,25 @@ public sealed class EcrEndpointTests
         answer.AssertError(413, "RequestEntityTooLargeException");
     }
 
+    [Fact]
+    public async Task A_manifest_of_the_largest_size_ECR_accepts_passes_the_body_cap()
+    {
+        await using EcrTestServer server = await EcrTestServer.StartAsync();
+        server.Server.Registry.CreateRepository(App);
+        byte[] largest = ManifestOfSize(RegistryOptions.DefaultMaxManifestSizeInBytes);
+        byte[] tooLarge = ManifestOfSize(RegistryOptions.DefaultMaxManifestSizeInBytes + 1);
+
+        EcrAnswer accepted = await server.PostAsync("PutImage", PutImageBody("big", largest));
+        EcrAnswer refused = await server.PostAsync("PutImage", PutImageBody("bigger", tooLarge));
+
+        accepted.AssertOk();
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(largest)), accepted.Json.GetProperty("image").GetProperty("imageId").GetProperty("imageDigest").GetString());
+
+        // The manifest's own limit answers, as ECR does (ImageManifest is 1..4,194,304), not the endpoint's body cap.
+        refused.AssertError(400, "InvalidParameterException");
+        Assert.Contains("imageManifest", refused.Json.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
     // --- GetAuthorizationToken --------------------------------------------------------------------------------
 
     [Fact]
@@ -387,6 +406,14 @@ public sealed class EcrEndpointTests
             ["imageTag"] = tag,
             ["imageManifest"] = Encoding.UTF8.GetString(manifest),
         });
+
+    // An image manifest of exactly `size` bytes, padded with escaped quotes in an annotation: a harsh case for JSON
+    // escaping (System.Text.Json's default encoder writes each quote as six bytes, each backslash as two).
+    private static byte[] ManifestOfSize(int size)
+    {
+        byte[] empty = Manifest(string.Empty);
+        return Manifest(new string('\'', size - empty.Length).Replace("''", "\\\"", StringComparison.Ordinal));
+    }
 
     // A valid DescribeRepositories body of exactly `length` bytes (an unknown member, ignored, pads it).
     private static string Padded(long length)
