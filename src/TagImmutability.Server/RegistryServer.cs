@@ -40,6 +40,7 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="IOException">The port cannot be bound.</exception>
+    /// <exception cref="ArgumentException">Only one of <see cref="RegistryServerOptions.AccessKeyId"/> and <see cref="RegistryServerOptions.SecretAccessKey"/> is set.</exception>
     public static async Task<RegistryServer> StartAsync(RegistryServerOptions options, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
