@@ -241,6 +241,19 @@ public sealed class EcrEndpointTests
     }
 
     [Fact]
+    public async Task HEAD_on_the_root_is_405_with_the_error_type_header_and_no_body()
+    {
+        await using EcrTestServer server = await EcrTestServer.StartAsync();
+
+        EcrAnswer answer = await server.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+
+        Assert.Equal(405, answer.Status);
+        Assert.Equal("POST", answer.Allow);
+        Assert.Equal("UnknownOperationException", answer.ErrorTypeHeader);
+        Assert.Empty(answer.Body);
+    }
+
+    [Fact]
     public async Task A_body_over_the_cap_is_413_RequestEntityTooLargeException_when_its_length_is_declared()
     {
         var options = new RegistryServerOptions { Registry = new RegistryOptions { MaxManifestSizeInBytes = 1024 } };
