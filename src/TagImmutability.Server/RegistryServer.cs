@@ -57,10 +57,19 @@ public sealed class RegistryServer : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
-        ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        DistributionEndpoints.Map(app, registry, options, loggers);
-        EcrEndpoints.Map(app, registry, options, loggers);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            DistributionEndpoints.Map(app, registry, options, loggers);
+            EcrEndpoints.Map(app, registry, options, loggers);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A refused option or a port in use must not leak the host's services and handles.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         string address = app.Urls.First();
         var bound = new Uri(address);
