@@ -35,10 +35,10 @@ internal sealed partial class DistributionApi
         }
 
         string? last = query.TryGetValue("last", out var lastText) ? lastText.ToString() : null;
-        ImmutableTags tags;
+        TagListing tags;
         try
         {
-            tags = new ImmutableTags(_registry.ListImages(name, TagStatus.Tagged));
+            tags = new TagListing(_registry.ListImages(name, TagStatus.Tagged));
         }
         catch (RepositoryNotFoundException)
         {
@@ -154,7 +154,7 @@ internal sealed partial class DistributionApi
     }
 
     /// <summary>The distinct tags of a repository's listing.</summary>
-    private readonly struct ImmutableTags(System.Collections.Immutable.ImmutableArray<ImageId> ids)
+    private readonly struct TagListing(System.Collections.Immutable.ImmutableArray<ImageId> ids)
     {
         public string[] Sorted()
         {

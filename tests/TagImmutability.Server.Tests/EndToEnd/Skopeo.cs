@@ -36,6 +36,11 @@ internal sealed class Skopeo : IDisposable
             ["XDG_DATA_HOME"] = Path.Combine(_folder, "data"),
             ["CONTAINERS_REGISTRIES_CONF"] = Path.Combine(_folder, "registries.conf"),
             ["REGISTRY_AUTH_FILE"] = Path.Combine(_folder, "auth.json"),
+
+            // As root, skopeo keeps its blob-location cache in /var/lib/containers/cache, shared by every run: a
+            // location cached by an earlier run on a port reused now would add mount attempts to one registry's
+            // requests only. A non-zero rootless uid moves the cache under XDG_DATA_HOME, private to this instance.
+            ["_CONTAINERS_ROOTLESS_UID"] = "1000",
         };
     }
 
