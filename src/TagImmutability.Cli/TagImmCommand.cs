@@ -8,6 +8,7 @@ namespace TagImmutability.Cli;
 /// The <c>tagimm</c> command line. <c>tagimm replay FILE [--pretty] [--clock TIME]</c> replays an ECR scenario file
 /// against the library's in-memory registry. Exit codes: 0 every expectation held; 1 at least one failed (each is
 /// named on standard error); 2 the scenario or the command line is malformed (the step and the reason are named).
+/// <c>tagimm serve</c> runs a local registry until Ctrl-C (<see cref="Serve.ServeCommand"/>).
 /// </summary>
 internal static class TagImmCommand
 {
