@@ -69,11 +69,11 @@ internal sealed class FileBlobStore : IBlobStore
         return Path.Combine(_blobs, digest.AlgorithmName, encoded[..2], encoded);
     }
 
+    // The temporary file is opened for each chunk and closed after it, so an idle upload session holds no file handle.
     private sealed class Upload : IBlobUpload
     {
         private readonly FileBlobStore _store;
         private readonly string _path;
-        private readonly FileStream _file;
         private IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private bool _finished;
 
@@ -81,7 +81,9 @@ internal sealed class FileBlobStore : IBlobStore
         {
             _store = store;
             _path = path;
-            _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 0, FileOptions.Asynchronous);
+            using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+            }
         }
 
         public long Length { get; private set; }
@@ -93,23 +95,27 @@ internal sealed class FileBlobStore : IBlobStore
             byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                _file.Position = Length;
-                while (true)
+                var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+                await using (file.ConfigureAwait(false))
                 {
-                    int read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
+                    file.Position = Length;
+                    while (true)
                     {
-                        return Length - start;
-                    }
+                        int read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            return Length - start;
+                        }
 
-                    if (Length + read > maxLength)
-                    {
-                        throw BlobLimitException.BlobTooLarge(maxLength);
-                    }
+                        if (Length + read > maxLength)
+                        {
+                            throw BlobLimitException.BlobTooLarge(maxLength);
+                        }
 
-                    await _file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    _sha256.AppendData(buffer, 0, read);
-                    Length += read;
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        _sha256.AppendData(buffer, 0, read);
+                        Length += read;
+                    }
                 }
             }
             catch
@@ -126,7 +132,11 @@ internal sealed class FileBlobStore : IBlobStore
         public void Truncate(long length)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(length);
-            _file.SetLength(length);
+            using (var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.None))
+            {
+                file.SetLength(length);
+            }
+
             Length = length;
             _sha256.Dispose();
             _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -152,8 +162,12 @@ internal sealed class FileBlobStore : IBlobStore
             ObjectDisposedException.ThrowIf(_finished, this);
             _finished = true;
             _sha256.Dispose();
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
+            using (var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                // The bytes reach the disk before the name does, so a blob file is never a torn write.
+                file.Flush(flushToDisk: true);
+            }
+
             string target = _store.PathOf(digest);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             try
@@ -176,7 +190,6 @@ internal sealed class FileBlobStore : IBlobStore
 
             _finished = true;
             _sha256.Dispose();
-            _file.Dispose();
             File.Delete(_path);
         }
 
@@ -185,12 +198,11 @@ internal sealed class FileBlobStore : IBlobStore
             byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                _file.Flush();
-                _file.Position = 0;
+                using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 0);
                 long remaining = Length;
                 while (remaining > 0)
                 {
-                    int read = _file.Read(buffer, 0, (int)Math.Min(BufferSize, remaining));
+                    int read = file.Read(buffer, 0, (int)Math.Min(BufferSize, remaining));
                     if (read == 0)
                     {
                         break;
@@ -199,8 +211,6 @@ internal sealed class FileBlobStore : IBlobStore
                     hash.AppendData(buffer, 0, read);
                     remaining -= read;
                 }
-
-                _file.Position = Length;
             }
             finally
             {

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 namespace TagImmutability.Server.Blobs;
 
 /// <summary>
-/// Blobs kept in memory, with a cap on the bytes held by committed blobs and uploads in progress together, so that
-/// a push can never exhaust the process's memory: beyond the cap an upload is refused.
+/// Blobs kept in memory, with a cap on the memory held by committed blobs and uploads in progress together (the
+/// arrays allocated, so many small uploads count what they hold), so that pushes can never exhaust the process's
+/// memory: beyond the cap an upload is refused.
 /// </summary>
 internal sealed class MemoryBlobStore : IBlobStore
 {
@@ -64,9 +65,15 @@ internal sealed class MemoryBlobStore : IBlobStore
 
     private sealed class Upload : IBlobUpload
     {
+        // The first segment starts small and doubles up to a full segment, so a config of a few hundred bytes holds
+        // kilobytes, not 64 KiB, while it uploads. The cap counts the arrays allocated, not only the bytes received,
+        // so that many small uploads cannot hold more memory than the cap says.
+        private const int FirstSegmentSize = 4 * 1024;
+
         private readonly MemoryBlobStore _store;
         private readonly List<byte[]> _segments = [];
         private IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _reserved;
         private bool _finished;
 
         public Upload(MemoryBlobStore store) => _store = store;
@@ -82,12 +89,18 @@ internal sealed class MemoryBlobStore : IBlobStore
                 while (true)
                 {
                     int within = (int)(Length % SegmentedContent.SegmentSize);
-                    if (within == 0 && Length / SegmentedContent.SegmentSize == _segments.Count)
+                    int index = (int)(Length / SegmentedContent.SegmentSize);
+                    if (index == _segments.Count)
                     {
-                        _segments.Add(new byte[SegmentedContent.SegmentSize]);
+                        Allocate(index == 0 ? FirstSegmentSize : SegmentedContent.SegmentSize, index);
+                    }
+                    else if (within == _segments[index].Length)
+                    {
+                        // The first segment is full below its final size: double it.
+                        Allocate(_segments[index].Length * 2, index);
                     }
 
-                    byte[] segment = _segments[^1];
+                    byte[] segment = _segments[index];
                     int read = await source.ReadAsync(segment.AsMemory(within), cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
@@ -97,11 +110,6 @@ internal sealed class MemoryBlobStore : IBlobStore
                     if (Length + read > maxLength)
                     {
                         throw BlobLimitException.BlobTooLarge(maxLength);
-                    }
-
-                    if (!_store.TryReserve(read))
-                    {
-                        throw BlobLimitException.StoreFull(_store._capacity);
                     }
 
                     _sha256.AppendData(segment, within, read);
@@ -120,12 +128,12 @@ internal sealed class MemoryBlobStore : IBlobStore
             ArgumentOutOfRangeException.ThrowIfNegative(length);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
             int keep = (int)((length + SegmentedContent.SegmentSize - 1) / SegmentedContent.SegmentSize);
-            if (_segments.Count > keep)
+            while (_segments.Count > keep)
             {
-                _segments.RemoveRange(keep, _segments.Count - keep);
+                Release(_segments[^1].Length);
+                _segments.RemoveAt(_segments.Count - 1);
             }
 
-            _store.Release(Length - length);
             Length = length;
             _sha256.Dispose();
             _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -153,18 +161,22 @@ internal sealed class MemoryBlobStore : IBlobStore
             _sha256.Dispose();
             int count = (int)((Length + SegmentedContent.SegmentSize - 1) / SegmentedContent.SegmentSize);
             byte[][] segments = [.. _segments.Take(count)];
-            int last = (int)(Length % SegmentedContent.SegmentSize);
-            if (last != 0)
+            int last = (int)(Length - ((long)(count - 1) * SegmentedContent.SegmentSize));
+            if (count > 0 && segments[^1].Length != last)
             {
-                // The last segment shrinks to its content, so a 1 KiB config does not keep 64 KiB alive.
+                // The last segment shrinks to its content, so a 1 KiB config keeps 1 KiB alive.
                 segments[^1] = segments[^1].AsSpan(0, last).ToArray();
             }
 
             _segments.Clear();
-            if (!_store._blobs.TryAdd(digest, new SegmentedContent(segments, Length)))
+            if (_store._blobs.TryAdd(digest, new SegmentedContent(segments, Length)))
+            {
+                Release(_reserved - Length);
+            }
+            else
             {
                 // Someone committed the same content first: keep theirs.
-                _store.Release(Length);
+                Release(_reserved);
             }
         }
 
@@ -177,8 +189,36 @@ internal sealed class MemoryBlobStore : IBlobStore
 
             _finished = true;
             _segments.Clear();
-            _store.Release(Length);
+            Release(_reserved);
             _sha256.Dispose();
+        }
+
+        // Replaces (or adds) segment `index` with an array of `size` bytes holding the old one's content.
+        private void Allocate(int size, int index)
+        {
+            int previous = index < _segments.Count ? _segments[index].Length : 0;
+            if (!_store.TryReserve(size - previous))
+            {
+                throw BlobLimitException.StoreFull(_store._capacity);
+            }
+
+            _reserved += size - previous;
+            var segment = new byte[size];
+            if (index < _segments.Count)
+            {
+                _segments[index].CopyTo(segment, 0);
+                _segments[index] = segment;
+            }
+            else
+            {
+                _segments.Add(segment);
+            }
+        }
+
+        private void Release(long bytes)
+        {
+            _reserved -= bytes;
+            _store.Release(bytes);
         }
 
         private void Hash(IncrementalHash hash)

@@ -139,7 +139,17 @@ internal sealed partial class DistributionApi
             return;
         }
 
-        UploadSession session = _uploads.Start(name, _blobs.Store.BeginUpload());
+        IBlobUpload started = _blobs.Store.BeginUpload();
+        UploadSession? session = _uploads.Start(name, started);
+        if (session is null)
+        {
+            started.Dispose();
+            await RefuseAsync(context, route, StatusCodes.Status429TooManyRequests, new DistributionError(
+                DistributionError.TooManyRequests,
+                $"too many requests: {Text(UploadSessions.MaxOpenSessions)} upload sessions are open; finish or cancel some, or wait for idle ones to expire")).ConfigureAwait(false);
+            return;
+        }
+
         WriteSessionHeaders(context, session);
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentLength = 0;

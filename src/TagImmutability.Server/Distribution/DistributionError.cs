@@ -24,6 +24,7 @@ internal readonly record struct DistributionError(string Code, string Message, I
     public const string Denied = "DENIED";
     public const string Unsupported = "UNSUPPORTED";
     public const string TagInvalid = "TAG_INVALID";
+    public const string TooManyRequests = "TOOMANYREQUESTS";
 
     /// <summary>Writes the error body with <paramref name="status"/>; a HEAD response carries the headers only.</summary>
     public static async Task WriteAsync(HttpContext context, int status, IReadOnlyList<DistributionError> errors)

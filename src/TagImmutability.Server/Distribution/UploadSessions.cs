@@ -42,6 +42,9 @@ internal sealed class UploadSession
 /// <remarks><b>Thread safety:</b> all members may be called concurrently.</remarks>
 internal sealed class UploadSessions : IDisposable
 {
+    /// <summary>The most sessions open at once: each holds memory or a temporary file, so a client cannot open unbounded numbers.</summary>
+    public const int MaxOpenSessions = 10_000;
+
     private readonly ConcurrentDictionary<string, UploadSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -58,8 +61,18 @@ internal sealed class UploadSessions : IDisposable
 
     public int Count => _sessions.Count;
 
-    public UploadSession Start(RepositoryName repository, IBlobUpload upload)
+    /// <summary>Opens a session for <paramref name="upload"/>; <see langword="null"/> when <see cref="MaxOpenSessions"/> are open (the caller disposes the upload).</summary>
+    public UploadSession? Start(RepositoryName repository, IBlobUpload upload)
     {
+        if (_sessions.Count >= MaxOpenSessions)
+        {
+            Sweep();
+            if (_sessions.Count >= MaxOpenSessions)
+            {
+                return null;
+            }
+        }
+
         var session = new UploadSession(Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture), repository, upload, _time.GetUtcNow());
         _sessions[session.Id] = session;
         return session;

@@ -93,23 +93,42 @@ public sealed class MemoryBlobStoreTests : BlobStoreTests
     private protected override IBlobStore Store => _store;
 
     [Fact]
-    public async Task The_cap_counts_uploads_in_progress_and_is_released_by_delete_and_dispose()
+    public async Task The_cap_counts_the_memory_uploads_hold_and_is_released_by_delete_and_dispose()
     {
-        var store = new MemoryBlobStore(1000);
+        var store = new MemoryBlobStore(10_000);
         IBlobUpload first = store.BeginUpload();
-        await first.AppendAsync(new MemoryStream(new byte[600]), long.MaxValue, CancellationToken.None);
+        await first.AppendAsync(new MemoryStream(new byte[6000]), long.MaxValue, CancellationToken.None);
+        Assert.Equal(8192, store.UsedBytes);
         using IBlobUpload second = store.BeginUpload();
-        BlobLimitException full = await Assert.ThrowsAsync<BlobLimitException>(() => second.AppendAsync(new MemoryStream(new byte[600]), long.MaxValue, CancellationToken.None));
+        BlobLimitException full = await Assert.ThrowsAsync<BlobLimitException>(() => second.AppendAsync(new MemoryStream(new byte[6000]), long.MaxValue, CancellationToken.None));
         Assert.Equal(BlobLimit.StoreCapacity, full.Limit);
-        Assert.Equal(600, store.UsedBytes);
+        Assert.Equal(8192, store.UsedBytes);
 
         first.Dispose();
         Assert.Equal(0, store.UsedBytes);
-        await second.AppendAsync(new MemoryStream(new byte[600]), long.MaxValue, CancellationToken.None);
-        second.Commit(Digest.Compute(new byte[600]));
-        Assert.Equal(600, store.UsedBytes);
-        store.Delete(Digest.Compute(new byte[600]));
+        await second.AppendAsync(new MemoryStream(new byte[6000]), long.MaxValue, CancellationToken.None);
+        second.Commit(Digest.Compute(new byte[6000]));
+        Assert.Equal(6000, store.UsedBytes);
+        store.Delete(Digest.Compute(new byte[6000]));
         Assert.Equal(0, store.UsedBytes);
+    }
+
+    [Fact]
+    public async Task A_small_blob_holds_its_size_once_committed_and_a_large_one_full_segments()
+    {
+        var store = new MemoryBlobStore(1 << 20);
+        byte[] large = RandomNumberGenerator.GetBytes(200_000);
+        foreach (byte[] content in new[] { new byte[300], large })
+        {
+            using IBlobUpload upload = store.BeginUpload();
+            await upload.AppendAsync(new MemoryStream(content), long.MaxValue, CancellationToken.None);
+            upload.Commit(Digest.Compute(content));
+        }
+
+        Assert.Equal(200_300, store.UsedBytes);
+        using var copy = new MemoryStream();
+        await store.OpenRead(Digest.Compute(large))!.CopyToAsync(copy);
+        Assert.Equal(large, copy.ToArray());
     }
 }
 
@@ -164,11 +183,11 @@ public sealed class UploadSessionsTests
         var store = new MemoryBlobStore(1 << 20);
         using var sessions = new TagImmutability.Server.Distribution.UploadSessions(clock, TimeSpan.FromMinutes(5));
         RepositoryName repository = RepositoryName.Parse("team/app");
-        var idle = sessions.Start(repository, store.BeginUpload());
+        var idle = sessions.Start(repository, store.BeginUpload())!;
         await idle.Upload.AppendAsync(new MemoryStream(new byte[100]), long.MaxValue, CancellationToken.None);
-        var busy = sessions.Start(repository, store.BeginUpload());
+        var busy = sessions.Start(repository, store.BeginUpload())!;
         clock.Advance(TimeSpan.FromMinutes(4));
-        var fresh = sessions.Start(repository, store.BeginUpload());
+        var fresh = sessions.Start(repository, store.BeginUpload())!;
         clock.Advance(TimeSpan.FromMinutes(2));
         await busy.Gate.WaitAsync();
 
@@ -181,5 +200,23 @@ public sealed class UploadSessionsTests
         Assert.Equal(2, sessions.Count);
         busy.Gate.Release();
         Assert.NotNull(await sessions.AcquireAsync(fresh.Id, repository, CancellationToken.None));
+    }
+
+    [Fact]
+    public void The_number_of_open_sessions_is_capped_until_idle_ones_expire()
+    {
+        var clock = new Distribution.ManualClock(DateTimeOffset.UnixEpoch);
+        var store = new MemoryBlobStore(1 << 20);
+        using var sessions = new TagImmutability.Server.Distribution.UploadSessions(clock, TimeSpan.FromMinutes(5));
+        RepositoryName repository = RepositoryName.Parse("team/app");
+        for (int i = 0; i < TagImmutability.Server.Distribution.UploadSessions.MaxOpenSessions; i++)
+        {
+            Assert.NotNull(sessions.Start(repository, store.BeginUpload()));
+        }
+
+        Assert.Null(sessions.Start(repository, store.BeginUpload()));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.NotNull(sessions.Start(repository, store.BeginUpload()));
+        Assert.Equal(1, sessions.Count);
     }
 }

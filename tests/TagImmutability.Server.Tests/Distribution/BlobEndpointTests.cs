@@ -225,14 +225,14 @@ public sealed class BlobEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_memory_cap_refuses_uploads_beyond_it_with_507()
     {
-        await using TestServer server = await TestServer.StartAsync(new RegistryServerOptions { MaxMemoryBlobBytes = 150 });
+        await using TestServer server = await TestServer.StartAsync(new RegistryServerOptions { MaxMemoryBlobBytes = 10_000 });
         server.Create("team/app");
-        (await server.Http.UploadBlobAsync("team/app", new byte[100])).EnsureSuccessStatusCode();
-        using HttpResponseMessage full = await server.Http.UploadBlobAsync("team/app", RandomNumberGenerator.GetBytes(100));
+        (await server.Http.UploadBlobAsync("team/app", new byte[6000])).EnsureSuccessStatusCode();
+        using HttpResponseMessage full = await server.Http.UploadBlobAsync("team/app", RandomNumberGenerator.GetBytes(6000));
         Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
         Assert.Equal(["BLOB_UPLOAD_INVALID"], await full.ErrorCodesAsync());
-        Assert.Equal(HttpStatusCode.Accepted, (await server.Http.DeleteAsync($"/v2/team/app/blobs/{TestImage.DigestOf(new byte[100])}")).StatusCode);
-        (await server.Http.UploadBlobAsync("team/app", RandomNumberGenerator.GetBytes(100))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Http.DeleteAsync($"/v2/team/app/blobs/{TestImage.DigestOf(new byte[6000])}")).StatusCode);
+        (await server.Http.UploadBlobAsync("team/app", RandomNumberGenerator.GetBytes(6000))).EnsureSuccessStatusCode();
     }
 
     [Fact]
