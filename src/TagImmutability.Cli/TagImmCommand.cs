@@ -30,6 +30,7 @@ internal static class TagImmCommand
         };
         replay.SetAction(parsed => Replay(parsed.GetValue(file)!, parsed.GetValue(pretty), parsed.GetValue(clock), output, error));
         var root = new RootCommand("tagimm: container registry tag immutability, as Amazon ECR applies it.") { replay };
+        root.Subcommands.Add(Check.CheckCommand.Create(output, error));
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
