@@ -64,3 +64,43 @@ public sealed class CheckThenActRegistry(Registry registry)
         return _driver.Apply(push);
     }
 }
+
+/// <summary>
+/// A deliberately broken registry, for the stress test's self-test: a push to an immutable tag that names another
+/// digest is let through by switching the repository to <c>MUTABLE</c> for the push and back afterwards, as an
+/// "admin override" would. Each call still answers consistently with the state it leaves; only the rule is broken.
+/// </summary>
+public sealed class PolicyBypassRegistry(Registry registry)
+{
+    private readonly RegistryDriver _driver = new(registry);
+    private readonly object _gate = new();
+
+    public string Apply(Step step)
+    {
+        if (step is not Push { Tag: { } text } push)
+        {
+            return _driver.Apply(step);
+        }
+
+        lock (_gate)
+        {
+            RepositoryName name = RegistryDriver.Name(push.Repo);
+            TagExplanation explanation = registry.Explain(name, RegistryDriver.TagOf(text));
+            if (!explanation.IsImmutable || explanation.CurrentDigest is not { } current || current == push.Entry.Manifest.Digest)
+            {
+                return _driver.Apply(step);
+            }
+
+            TagMutabilityPolicy policy = explanation.Policy;
+            registry.PutImageTagMutability(name, TagMutabilityPolicy.Mutable);
+            try
+            {
+                return _driver.Apply(step);
+            }
+            finally
+            {
+                registry.PutImageTagMutability(name, policy);
+            }
+        }
+    }
+}
