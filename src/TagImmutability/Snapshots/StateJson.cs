@@ -80,7 +80,7 @@ internal readonly struct StateJson
     /// <summary>A required member (present, and not <c>null</c> unless <paramref name="nullable"/>).</summary>
     public StateJson Member(string name, bool nullable = false)
     {
-        if (!Element.TryGetProperty(name, out JsonElement value))
+        if (!TryGetProperty(name, out JsonElement value))
         {
             throw SnapshotInvalidException.Create(SnapshotInvalidReason.MissingMember, Child(name), "the member is missing");
         }
@@ -97,7 +97,7 @@ internal readonly struct StateJson
     /// <summary>An optional member; absent and <c>null</c> both give <see langword="false"/>.</summary>
     public bool TryMember(string name, out StateJson member)
     {
-        if (Element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+        if (TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
         {
             member = new StateJson(value, Child(name));
             return true;
@@ -105,6 +105,19 @@ internal readonly struct StateJson
 
         member = default;
         return false;
+    }
+
+    // System.Text.Json unescapes member names when it compares them: one holding an escaped lone surrogate throws.
+    private bool TryGetProperty(string name, out JsonElement value)
+    {
+        try
+        {
+            return Element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw Error(SnapshotInvalidReason.InvalidJson, "a member name is not valid Unicode (an escaped lone surrogate)", error);
+        }
     }
 
     public bool IsNull => Element.ValueKind == JsonValueKind.Null;

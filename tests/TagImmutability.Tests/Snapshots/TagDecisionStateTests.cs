@@ -15,7 +15,7 @@ public sealed class TagDecisionStateTests
     private const string D3 = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
 
     // As AWS CLI v2 prints them (ISO 8601 timestamps with the local offset), with the members a real answer has.
-    private const string Repositories = """
+    internal const string Repositories = """
         {
             "repositories": [
                 {
@@ -47,7 +47,7 @@ public sealed class TagDecisionStateTests
         """;
 
     // AWS CLI v1 prints imagePushedAt as epoch seconds; v2 as an ISO string: both appear here.
-    private const string Images = $$"""
+    internal const string Images = $$"""
         {
             "imageDetails": [
                 {
