@@ -8,28 +8,8 @@ namespace TagImmutability.Cli.Tests.Check;
 /// </summary>
 public sealed class CheckCommandTests : CliHarness
 {
-    private const string D1 = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
-    private const string D2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
-    private const string D3 = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
-
-    private const string Repositories = """
-        {"repositories": [
-          {"repositoryArn": "arn:aws:ecr:us-east-1:123456789012:repository/team/app", "registryId": "123456789012",
-           "repositoryName": "team/app", "repositoryUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app",
-           "createdAt": "2025-08-01T10:22:33+00:00", "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
-           "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}],
-           "imageScanningConfiguration": {"scanOnPush": false}, "encryptionConfiguration": {"encryptionType": "AES256"}},
-          {"registryId": "123456789012", "repositoryName": "team/web", "imageTagMutability": "IMMUTABLE", "createdAt": 1722507753.0}
-        ]}
-        """;
-
-    private const string Images = $$"""
-        {"imageDetails": [
-          {"registryId": "123456789012", "repositoryName": "team/app", "imageDigest": "{{D1}}", "imageTags": ["v1.0.0", "latest"],
-           "imageSizeInBytes": 29123456, "imagePushedAt": "2025-08-01T11:00:00+00:00",
-           "imageManifestMediaType": "application/vnd.oci.image.manifest.v1+json", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}
-        ]}
-        """;
+    private const string D1 = CheckCommandTestsData.D1, D2 = CheckCommandTestsData.D2, D3 = CheckCommandTestsData.D3;
+    private const string Repositories = CheckCommandTestsData.Repositories, Images = CheckCommandTestsData.Images;
 
     private string[] DescribeArgs() => ["check", "--repositories", Write("repos.json", Repositories), "--images", Write("images.json", Images)];
 
@@ -176,4 +156,31 @@ public sealed class CheckCommandTests : CliHarness
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("check", run.Output, StringComparison.Ordinal);
     }
+}
+
+/// <summary>A describe-repositories and describe-images output in the AWS CLI's shapes, and digests, shared by the check tests.</summary>
+internal static class CheckCommandTestsData
+{
+    public const string D1 = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    public const string D2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+    public const string D3 = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
+
+    public const string Repositories = """
+        {"repositories": [
+          {"repositoryArn": "arn:aws:ecr:us-east-1:123456789012:repository/team/app", "registryId": "123456789012",
+           "repositoryName": "team/app", "repositoryUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app",
+           "createdAt": "2025-08-01T10:22:33+00:00", "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+           "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}],
+           "imageScanningConfiguration": {"scanOnPush": false}, "encryptionConfiguration": {"encryptionType": "AES256"}},
+          {"registryId": "123456789012", "repositoryName": "team/web", "imageTagMutability": "IMMUTABLE", "createdAt": 1722507753.0}
+        ]}
+        """;
+
+    public const string Images = $$"""
+        {"imageDetails": [
+          {"registryId": "123456789012", "repositoryName": "team/app", "imageDigest": "{{D1}}", "imageTags": ["v1.0.0", "latest"],
+           "imageSizeInBytes": 29123456, "imagePushedAt": "2025-08-01T11:00:00+00:00",
+           "imageManifestMediaType": "application/vnd.oci.image.manifest.v1+json", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}
+        ]}
+        """;
 }
