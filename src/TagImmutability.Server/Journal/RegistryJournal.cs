@@ -266,6 +266,21 @@ internal sealed partial class RegistryJournal : IDisposable
         }
     }
 
+    /// <summary>Closes the segment without a snapshot, as a crash would leave the files (for tests).</summary>
+    internal void CloseAbruptly()
+    {
+        _gate.Wait();
+        try
+        {
+            _disposed = true;
+            _segment.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     // Appends one framed record and flushes it to disk; on failure cuts the file back so that no partial record stays
     // in front of later ones (or, when even that fails, refuses every later write).
     private void Append(JournalRecord record, DateTimeOffset at, string? actor)
