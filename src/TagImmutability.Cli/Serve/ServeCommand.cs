@@ -51,8 +51,14 @@ internal static class ServeCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Store blobs content-addressed in this directory instead of memory (manifests and tags stay in memory).",
+            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged.",
             HelpName = "DIR",
+        };
+        var snapshotEvery = new Option<int>("--snapshot-every")
+        {
+            Description = "With --data-dir: journal records between state snapshots (the state is also snapshotted on a clean stop).",
+            DefaultValueFactory = _ => RegistryServerOptions.DefaultSnapshotEveryRecords,
+            HelpName = "RECORDS",
         };
         var registryId = new Option<string?>("--registry-id") { Description = "The 12-digit registry (account) id; 123456789012 by default.", HelpName = "ID" };
         var region = new Option<string?>("--region") { Description = "The AWS region the registry claims; us-east-1 by default.", HelpName = "REGION" };
@@ -64,13 +70,33 @@ internal static class ServeCommand
         };
         var serve = new Command("serve", "Run a local registry with ECR's tag immutability: the OCI distribution API and the ECR API, until Ctrl-C.")
         {
-            port, mutability, exclude, createOnPush, dataDirectory, registryId, region, profile,
+            port, mutability, exclude, createOnPush, dataDirectory, snapshotEvery, registryId, region, profile,
         };
         serve.SetAction((parsed, cancellationToken) =>
         {
             RegistryServerOptions? options = BuildOptions(
                 parsed.GetValue(port), parsed.GetValue(mutability)!, parsed.GetValue(exclude) ?? [], parsed.GetValue(createOnPush),
                 parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, error);
+            if (options is not null && parsed.GetValue(snapshotEvery) is var every and not RegistryServerOptions.DefaultSnapshotEveryRecords)
+            {
+                if (every < 1)
+                {
+                    error.Write($"tagimm: --snapshot-every {every.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
+                    return Task.FromResult(Malformed);
+                }
+
+                options = new RegistryServerOptions
+                {
+                    Port = options.Port,
+                    Registry = options.Registry,
+                    CreateOnPush = options.CreateOnPush,
+                    CreateOnPushPolicy = options.CreateOnPushPolicy,
+                    DataDirectory = options.DataDirectory,
+                    ErrorDialect = options.ErrorDialect,
+                    SnapshotEveryRecords = every,
+                };
+            }
+
             return options is null ? Task.FromResult(Malformed) : RunAsync(options, output, error, cancellationToken);
         });
         return serve;
@@ -165,6 +191,11 @@ internal static class ServeCommand
         {
             server = await RegistryServer.StartAsync(options, ConfigureLogging, cancellationToken).ConfigureAwait(false);
         }
+        catch (TagImmutability.Server.Journal.JournalCorruptException problem)
+        {
+            error.Write($"tagimm: cannot start on --data-dir '{options.DataDirectory}': {problem.Message}\n");
+            return Malformed;
+        }
         catch (IOException problem)
         {
             error.Write($"tagimm: cannot listen on 127.0.0.1:{options.Port.ToString(CultureInfo.InvariantCulture)}: {problem.Message}\n");
@@ -179,10 +210,10 @@ internal static class ServeCommand
         await using (server.ConfigureAwait(false))
         {
             string policy = options.CreateOnPush ? Describe(options.CreateOnPushPolicy) : "off";
-            string blobs = options.DataDirectory is null
-                ? $"in memory (cap {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes)"
-                : $"in {Path.GetFullPath(options.DataDirectory)}";
-            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; blobs {blobs}. Ctrl-C stops.\n");
+            string state = options.DataDirectory is null
+                ? $"state in memory (blobs capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)"
+                : $"state durable in {Path.GetFullPath(options.DataDirectory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)";
+            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; {state}. Ctrl-C stops.\n");
             output.Flush();
             try
             {
