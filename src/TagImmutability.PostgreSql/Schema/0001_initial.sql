@@ -70,7 +70,8 @@ CREATE TABLE tags (
     -- When the binding was made, in the repository's binding order: an image lists its tags in this order (ECR Q8).
     binding_order  bigint NOT NULL,
     PRIMARY KEY (repository_id, tag),
-    FOREIGN KEY (repository_id, digest) REFERENCES images (repository_id, digest)
+    -- Checked at commit: deleting a repository cascades to its images and its tags in an order PostgreSQL chooses.
+    FOREIGN KEY (repository_id, digest) REFERENCES images (repository_id, digest) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX tags_by_image ON tags (repository_id, digest, binding_order);
 
@@ -81,7 +82,7 @@ CREATE TABLE image_references (
     child_digest   text COLLATE "C" NOT NULL,
     PRIMARY KEY (repository_id, index_digest, child_digest),
     FOREIGN KEY (repository_id, index_digest) REFERENCES images (repository_id, digest) ON DELETE CASCADE,
-    FOREIGN KEY (repository_id, child_digest) REFERENCES images (repository_id, digest)
+    FOREIGN KEY (repository_id, child_digest) REFERENCES images (repository_id, digest) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX image_references_by_child ON image_references (repository_id, child_digest);
 
