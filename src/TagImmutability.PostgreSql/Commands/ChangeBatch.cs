@@ -1,11 +1,12 @@
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using TagImmutability.Storage;
 
 namespace TagImmutability.PostgreSql;
 
 /// <summary>
-/// Applies a <see cref="Change"/> as one transaction in one round trip: an <see cref="NpgsqlBatch"/> without an
+/// Applies a <see cref="RepositoryChange"/> as one transaction in one round trip: an <see cref="NpgsqlBatch"/> without an
 /// explicit transaction, which PostgreSQL runs as one implicit transaction (every statement or none).
 /// </summary>
 /// <remarks>
@@ -34,20 +35,20 @@ internal static class ChangeBatch
     /// <summary>SQLSTATE of the database refusing to move an immutable tag.</summary>
     public const string ImmutableState = "TI001";
 
-    /// <summary>Runs the change; <see cref="CommitOutcome.Conflict"/> when a precondition failed (nothing applied).</summary>
+    /// <summary>Runs the change; <see cref="StoreCommitOutcome.Conflict"/> when a precondition failed (nothing applied).</summary>
     /// <exception cref="PostgresException">The database refused the change for another reason (a bug: the node wrote what the schema forbids).</exception>
-    /// <exception cref="NpgsqlException">The database cannot be reached; whether the change was applied is then unknown only if the connection broke during the commit.</exception>
-    public static async Task<CommitOutcome> CommitAsync(NpgsqlConnection connection, Change change, CancellationToken cancellationToken)
+    /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
+    public static async Task<StoreCommitOutcome> CommitAsync(NpgsqlConnection connection, RepositoryChange change, CancellationToken cancellationToken)
     {
         await using NpgsqlBatch batch = Build(connection, change);
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return CommitOutcome.Committed;
+            return StoreCommitOutcome.Committed;
         }
         catch (PostgresException error) when (IsConflict(error))
         {
-            return CommitOutcome.Conflict;
+            return StoreCommitOutcome.Conflict;
         }
     }
 
@@ -59,34 +60,45 @@ internal static class ChangeBatch
         error.SqlState is ConflictState or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation
             or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
-    internal static NpgsqlBatch Build(NpgsqlConnection connection, Change change)
+    internal static NpgsqlBatch Build(NpgsqlConnection connection, RepositoryChange change)
     {
         var batch = new NpgsqlBatch(connection);
-        long id = change.RepositoryId;
+        long id = change.Repository.Key;
 
         Add(
             batch,
             "SELECT set_config('tagimm.event_time', $1, true), set_config('tagimm.actor', $2, true), set_config('tagimm.removed_tags', '', true)",
-            change.EventTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            change.Timestamp.ToString("O", CultureInfo.InvariantCulture),
             change.Actor ?? string.Empty);
-        Add(batch, "SELECT lock_repository($1, $2)", id, (object?)change.ExpectedPolicyVersion ?? DBNull.Value);
+        Add(batch, "SELECT lock_repository($1, $2)", id, change.DependsOnPolicy ? change.Repository.PolicyVersion : null);
 
-        foreach (ImageExpectation expectation in change.Expectations)
+        foreach (ImageExpectation expectation in change.ImageExpectations)
         {
             AddExpectation(batch, id, expectation);
         }
 
-        // Tags are written in ordinal order, removals first, so the history events the triggers record come out in a
-        // stable order within one write.
-        foreach (TagSwap swap in change.Tags.Where(s => s.New is null).OrderBy(s => s.Tag, StringComparer.Ordinal))
+        foreach (TagChange check in change.TagChanges.Where(c => c.IsCheck))
+        {
+            Add(
+                batch,
+                "SELECT expect((SELECT digest FROM tags WHERE repository_id = $1 AND tag = $2) IS NOT DISTINCT FROM $3::text, " +
+                "format('tag %L no longer names %s', $2::text, coalesce($3::text, 'nothing')))",
+                id,
+                check.Tag.Value,
+                check.Expected?.ToString());
+        }
+
+        // Tags are written in ordinal order, removals first, so the history events the triggers record come out in the
+        // order the registry records them in memory.
+        foreach (TagChange removal in change.TagChanges.Where(c => !c.IsCheck && c.New is null).OrderBy(c => c.Tag.Value, StringComparer.Ordinal))
         {
             Add(
                 batch,
                 "WITH d AS (DELETE FROM tags WHERE repository_id = $1 AND tag = $2 AND digest = $3 RETURNING 1) " +
                 "SELECT expect(EXISTS (SELECT 1 FROM d), format('tag %L no longer names %s', $2::text, $3::text))",
                 id,
-                swap.Tag,
-                swap.Expected ?? throw new ArgumentException($"tag swap of '{swap.Tag}' neither binds nor unbinds", nameof(change)));
+                removal.Tag.Value,
+                removal.Expected!.Value.ToString());
         }
 
         foreach (NewImage image in change.AddedImages)
@@ -97,40 +109,41 @@ internal static class ChangeBatch
                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1) " +
                 "SELECT expect(EXISTS (SELECT 1 FROM i), format('image %s exists already', $2::text))",
                 id,
-                image.Digest,
+                image.Digest.ToString(),
                 image.Manifest,
-                image.MediaType,
+                image.MediaType.ToString(),
                 image.SizeInBytes,
-                image.PushedAt.ToUniversalTime());
-            if (image.Children.Length > 0)
+                image.PushedAt);
+            string[] children = [.. image.ReferencedDigests.Select(d => d.ToString()).Distinct(StringComparer.Ordinal)];
+            if (children.Length > 0)
             {
-                Add(
-                    batch,
-                    "INSERT INTO image_references (repository_id, index_digest, child_digest) SELECT $1, $2, c FROM unnest($3::text[]) AS c",
-                    id,
-                    image.Digest,
-                    image.Children.Distinct(StringComparer.Ordinal).ToArray());
                 Add(
                     batch,
                     "SELECT expect((SELECT count(*) FROM images WHERE repository_id = $1 AND digest = ANY ($2::text[])) = cardinality($2::text[]), " +
                     "format('a manifest index %s references is gone', $3::text))",
                     id,
-                    image.Children.Distinct(StringComparer.Ordinal).ToArray(),
-                    image.Digest);
+                    children,
+                    image.Digest.ToString());
+                Add(
+                    batch,
+                    "INSERT INTO image_references (repository_id, index_digest, child_digest) SELECT $1, $2, c FROM unnest($3::text[]) AS c",
+                    id,
+                    image.Digest.ToString(),
+                    children);
             }
         }
 
-        foreach (TagSwap swap in change.Tags.Where(s => s.New is not null).OrderBy(s => s.Tag, StringComparer.Ordinal))
+        foreach (TagChange binding in change.TagChanges.Where(c => !c.IsCheck && c.New is not null).OrderBy(c => c.Tag.Value, StringComparer.Ordinal))
         {
-            if (swap.Expected is null)
+            if (binding.Expected is null)
             {
                 Add(
                     batch,
                     "WITH b AS (INSERT INTO tags (repository_id, tag, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1) " +
                     "SELECT expect(EXISTS (SELECT 1 FROM b), format('tag %L is no longer unbound', $2::text))",
                     id,
-                    swap.Tag,
-                    swap.New!);
+                    binding.Tag.Value,
+                    binding.New!.Value.ToString());
             }
             else
             {
@@ -139,20 +152,20 @@ internal static class ChangeBatch
                     "WITH m AS (UPDATE tags SET digest = $4 WHERE repository_id = $1 AND tag = $2 AND digest = $3 RETURNING 1) " +
                     "SELECT expect(EXISTS (SELECT 1 FROM m), format('tag %L no longer names %s', $2::text, $3::text))",
                     id,
-                    swap.Tag,
-                    swap.Expected,
-                    swap.New!);
+                    binding.Tag.Value,
+                    binding.Expected.Value.ToString(),
+                    binding.New!.Value.ToString());
             }
         }
 
-        foreach (string digest in change.RemovedImages)
+        foreach (Digest digest in change.RemovedImages)
         {
             Add(
                 batch,
                 "WITH d AS (DELETE FROM images WHERE repository_id = $1 AND digest = $2 RETURNING 1) " +
                 "SELECT expect(EXISTS (SELECT 1 FROM d), format('image %s is gone', $2::text))",
                 id,
-                digest);
+                digest.ToString());
         }
 
         if (change.NewPolicy is { } policy)
@@ -161,8 +174,8 @@ internal static class ChangeBatch
                 batch,
                 "UPDATE repositories SET image_tag_mutability = $2, exclusion_filters = $3, policy_version = policy_version + 1 WHERE repository_id = $1",
                 id,
-                policy.Mode,
-                policy.Filters);
+                TagMutabilityPolicy.EcrName(policy.Mode),
+                policy.Filters.Select(f => f.Pattern).ToArray());
         }
 
         if (change.MaxImages is { } max)
@@ -174,68 +187,49 @@ internal static class ChangeBatch
                 max);
         }
 
-        if (change.Rejection is { } rejection)
+        foreach (TagEvent rejection in change.Events.Where(e => e.Kind == TagEventKind.Rejected))
         {
             Add(
                 batch,
-                "INSERT INTO tag_history (repository_id, tag, event, old_digest, new_digest, actor) VALUES ($1, $2, 'REJECTED', $3, $4, nullif($5, ''))",
+                "INSERT INTO tag_history (repository_id, tag, event, old_digest, new_digest, actor) VALUES ($1, $2, 'REJECTED', $3, $4, $5)",
                 id,
-                rejection.Tag,
-                rejection.Existing,
-                rejection.Attempted,
-                change.Actor ?? string.Empty);
+                rejection.Tag.Value,
+                rejection.OldDigest!.Value.ToString(),
+                rejection.NewDigest!.Value.ToString(),
+                rejection.Actor);
         }
 
-        if (change.MaxHistoryEvents is { } keep)
-        {
-            Add(
-                batch,
-                "DELETE FROM tag_history WHERE repository_id = $1 AND sequence < (SELECT next_event_sequence FROM repositories WHERE repository_id = $1) - $2",
-                id,
-                (long)keep);
-        }
-
+        Add(
+            batch,
+            "DELETE FROM tag_history WHERE repository_id = $1 AND sequence < (SELECT next_event_sequence FROM repositories WHERE repository_id = $1) - $2",
+            id,
+            (long)change.MaxHistoryEvents);
         return batch;
     }
 
     private static void AddExpectation(NpgsqlBatch batch, long id, ImageExpectation expectation)
     {
-        if (!expectation.Present)
+        string digest = expectation.Digest.ToString();
+        if (!expectation.IsPresent)
         {
             Add(
                 batch,
                 "SELECT expect(NOT EXISTS (SELECT 1 FROM images WHERE repository_id = $1 AND digest = $2), format('image %s exists now', $2::text))",
                 id,
-                expectation.Digest);
+                digest);
             return;
         }
 
         Add(
             batch,
-            "SELECT expect(EXISTS (SELECT 1 FROM images WHERE repository_id = $1 AND digest = $2), format('image %s is gone', $2::text))",
+            "SELECT expect(EXISTS (SELECT 1 FROM images WHERE repository_id = $1 AND digest = $2) " +
+            "AND coalesce((SELECT array_agg(tag ORDER BY binding_order) FROM tags WHERE repository_id = $1 AND digest = $2), '{}') = $3::text[] " +
+            "AND coalesce((SELECT array_agg(index_digest ORDER BY index_digest) FROM image_references WHERE repository_id = $1 AND child_digest = $2), '{}') = $4::text[], " +
+            "format('image %s is gone, or its tags or the indexes referencing it changed', $2::text))",
             id,
-            expectation.Digest);
-        if (expectation.Tags is { } tags)
-        {
-            Add(
-                batch,
-                "SELECT expect(coalesce((SELECT array_agg(tag ORDER BY binding_order) FROM tags WHERE repository_id = $1 AND digest = $2), '{}') = $3::text[], " +
-                "format('the tags of image %s changed', $2::text))",
-                id,
-                expectation.Digest,
-                tags);
-        }
-
-        if (expectation.Referrers is { } referrers)
-        {
-            Add(
-                batch,
-                "SELECT expect(coalesce((SELECT array_agg(index_digest ORDER BY index_digest) FROM image_references WHERE repository_id = $1 AND child_digest = $2), '{}') = $3::text[], " +
-                "format('the indexes referencing image %s changed', $2::text))",
-                id,
-                expectation.Digest,
-                referrers);
-        }
+            digest,
+            expectation.Tags.Select(t => t.Value).ToArray(),
+            expectation.ReferencedBy.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal).ToArray());
     }
 
     private static void Add(NpgsqlBatch batch, string sql, params object?[] parameters)
@@ -248,6 +242,7 @@ internal static class ChangeBatch
                 ReadOnlyMemory<byte> bytes => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = bytes },
                 string[] texts => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = texts },
                 null => new NpgsqlParameter { Value = DBNull.Value },
+                long or int or bool => new NpgsqlParameter { Value = value },
                 _ => new NpgsqlParameter { Value = value },
             });
         }

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Npgsql;
 using TagImmutability.PostgreSql.Tests.Infrastructure;
 using TagImmutability.PostgreSql.Tests.Schema;
+using TagImmutability.Storage;
 
 namespace TagImmutability.PostgreSql.Tests.Commands;
 
@@ -19,25 +21,33 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
     public async Task DisposeAsync() => await _sql.DisposeAsync();
 
     private static NewImage Image(string label) =>
-        new(RawSql.DigestOf(RawSql.Manifest(label)), RawSql.Manifest(label), "application/vnd.oci.image.manifest.v1+json", 10, Now, []);
+        new(Digest.Parse(RawSql.DigestOf(RawSql.Manifest(label))), RawSql.Manifest(label), MediaType.Parse("application/vnd.oci.image.manifest.v1+json"), 10, Now, []);
 
-    private async Task<CommitOutcome> CommitAsync(Change change)
+    private static string D(NewImage image) => image.Digest.ToString();
+
+    private static Tag T(string tag) => Tag.Parse(tag, GrammarProfile.Ecr);
+
+    // The repository as a node read it: its row id and the policy version (the policy object itself is not sent).
+    private static StoredRepository Repo(long id, long policyVersion = 0) =>
+        new(id, RepositoryName.Parse("app"), Now, TagMutabilityPolicy.Mutable, policyVersion);
+
+    private async Task<StoreCommitOutcome> CommitAsync(RepositoryChange change)
     {
         await using NpgsqlConnection connection = await _sql.DataSource.OpenConnectionAsync();
         return await ChangeBatch.CommitAsync(connection, change, CancellationToken.None);
     }
 
-    // A push of a new image bound to a new tag: what the registry commits for PutImage.
-    private static Change Push(long repo, NewImage image, string tag, string? expected = null, long? policyVersion = 0, string? actor = "ci") => new()
-    {
-        RepositoryId = repo,
-        ExpectedPolicyVersion = policyVersion,
-        Expectations = [new ImageExpectation(image.Digest, Present: false)],
-        AddedImages = [image],
-        Tags = [new TagSwap(tag, expected, image.Digest)],
-        EventTime = Now,
-        Actor = actor,
-    };
+    // A push of a new image bound to a tag: what the registry commits for PutImage.
+    private static RepositoryChange Push(long repo, NewImage image, string tag, NewImage? expected = null, long policyVersion = 0, string? actor = "ci", int maxHistory = 100) =>
+        new(Repo(repo, policyVersion), Now)
+        {
+            DependsOnPolicy = true,
+            ImageExpectations = [ImageExpectation.Absent(image.Digest)],
+            AddedImages = [image],
+            TagChanges = [new TagChange(T(tag), expected?.Digest, image.Digest)],
+            Actor = actor,
+            MaxHistoryEvents = maxHistory,
+        };
 
     [Fact]
     public async Task Binding_an_unbound_tag_commits_the_image_the_binding_and_the_history_event_together()
@@ -45,10 +55,10 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long repo = await _sql.RepositoryAsync("app", "IMMUTABLE");
         NewImage a = Image("a");
 
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
 
-        Assert.Equal(a.Digest, await _sql.BoundAsync(repo, "v1"));
-        Assert.Equal([$"0 CREATED v1 - {a.Digest} ci"], await _sql.EventsAsync(repo));
+        Assert.Equal(D(a), await _sql.BoundAsync(repo, "v1"));
+        Assert.Equal([$"0 CREATED v1 - {D(a)} ci"], await _sql.EventsAsync(repo));
         Assert.Equal(Now, await _sql.ScalarAsync<DateTime>("SELECT recorded_at FROM tag_history WHERE repository_id = $1", repo));
     }
 
@@ -58,12 +68,12 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long repo = await _sql.RepositoryAsync("app", "IMMUTABLE");
         NewImage a = Image("a");
         NewImage b = Image("b");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
 
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(Push(repo, b, "v1")));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(Push(repo, b, "v1")));
 
-        Assert.Equal(a.Digest, await _sql.BoundAsync(repo, "v1"));
-        Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = $1", b.Digest)); // the image insert rolled back too
+        Assert.Equal(D(a), await _sql.BoundAsync(repo, "v1"));
+        Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = $1", D(b))); // the image insert rolled back too
         Assert.Single(await _sql.EventsAsync(repo));
         Assert.Equal(1L, await _sql.ScalarAsync<long>("SELECT image_count FROM repositories WHERE repository_id = $1", repo));
     }
@@ -75,14 +85,14 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         NewImage a = Image("a");
         NewImage b = Image("b");
         NewImage c = Image("c");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "latest")));
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, b, "latest", expected: a.Digest)));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "latest")));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, b, "latest", expected: a)));
 
         // Decided on the stale read "latest names a": loses.
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(Push(repo, c, "latest", expected: a.Digest)));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(Push(repo, c, "latest", expected: a)));
 
-        Assert.Equal(b.Digest, await _sql.BoundAsync(repo, "latest"));
-        Assert.Equal([$"0 CREATED latest - {a.Digest} ci", $"1 MOVED latest {a.Digest} {b.Digest} ci"], await _sql.EventsAsync(repo));
+        Assert.Equal(D(b), await _sql.BoundAsync(repo, "latest"));
+        Assert.Equal([$"0 CREATED latest - {D(a)} ci", $"1 MOVED latest {D(a)} {D(b)} ci"], await _sql.EventsAsync(repo));
     }
 
     [Fact]
@@ -91,18 +101,14 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long repo = await _sql.RepositoryAsync("app");
         NewImage a = Image("a");
         NewImage b = Image("b");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "latest")));
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(new Change
-        {
-            RepositoryId = repo,
-            NewPolicy = ("IMMUTABLE", []),
-            EventTime = Now,
-        }));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "latest")));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(new RepositoryChange(Repo(repo), Now) { NewPolicy = TagMutabilityPolicy.Immutable }));
 
         // A node read MUTABLE (version 0) and decided "move"; the repository is IMMUTABLE (version 1) now.
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(Push(repo, b, "latest", expected: a.Digest, policyVersion: 0)));
-        Assert.Equal(a.Digest, await _sql.BoundAsync(repo, "latest"));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(Push(repo, b, "latest", expected: a, policyVersion: 0)));
+        Assert.Equal(D(a), await _sql.BoundAsync(repo, "latest"));
         Assert.Equal(1L, await _sql.ScalarAsync<long>("SELECT policy_version FROM repositories WHERE repository_id = $1", repo));
+        Assert.Equal("IMMUTABLE", await _sql.ScalarAsync<string>("SELECT image_tag_mutability FROM repositories WHERE repository_id = $1", repo));
     }
 
     [Fact]
@@ -111,13 +117,13 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long repo = await _sql.RepositoryAsync("app", "IMMUTABLE");
         NewImage a = Image("a");
         NewImage b = Image("b");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
 
         // The node's read is current (version 0, v1 -> a) but its decision is wrong: a bug. The database refuses.
-        PostgresException error = await Assert.ThrowsAsync<PostgresException>(() => CommitAsync(Push(repo, b, "v1", expected: a.Digest)));
+        PostgresException error = await Assert.ThrowsAsync<PostgresException>(() => CommitAsync(Push(repo, b, "v1", expected: a)));
         Assert.Equal(ChangeBatch.ImmutableState, error.SqlState);
-        Assert.Equal(a.Digest, await _sql.BoundAsync(repo, "v1"));
-        Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = $1", b.Digest));
+        Assert.Equal(D(a), await _sql.BoundAsync(repo, "v1"));
+        Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = $1", D(b)));
     }
 
     [Fact]
@@ -125,18 +131,16 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
     {
         long repo = await _sql.RepositoryAsync("app");
         NewImage a = Image("a");
+        RepositoryChange push = Push(repo, a, "latest");
 
         // Inserts the image and binds the tag, then fails the image-count limit (0): nothing may remain.
-        Change change = Push(repo, a, "latest");
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(new Change
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(new RepositoryChange(Repo(repo), Now)
         {
-            RepositoryId = repo,
-            ExpectedPolicyVersion = 0,
-            Expectations = change.Expectations,
-            AddedImages = change.AddedImages,
-            Tags = change.Tags,
+            DependsOnPolicy = true,
+            ImageExpectations = push.ImageExpectations,
+            AddedImages = push.AddedImages,
+            TagChanges = push.TagChanges,
             MaxImages = 0,
-            EventTime = Now,
         }));
 
         Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images"));
@@ -150,27 +154,36 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
     {
         long repo = await _sql.RepositoryAsync("app");
         NewImage a = Image("a");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "one")));
-        Change tagTwo = new()
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "one")));
+        RepositoryChange TagWith(string tag) => new(Repo(repo), Now)
         {
-            RepositoryId = repo,
-            ExpectedPolicyVersion = 0,
-            Expectations = [new ImageExpectation(a.Digest, Present: true, Tags: ["one"])],
-            Tags = [new TagSwap("two", null, a.Digest)],
-            EventTime = Now,
-        };
-        Change tagThree = new()
-        {
-            RepositoryId = repo,
-            ExpectedPolicyVersion = 0,
-            Expectations = [new ImageExpectation(a.Digest, Present: true, Tags: ["one"])],
-            Tags = [new TagSwap("three", null, a.Digest)],
-            EventTime = Now,
+            DependsOnPolicy = true,
+            ImageExpectations = [ImageExpectation.Present(a.Digest, [T("one")], [])],
+            TagChanges = [new TagChange(T(tag), null, a.Digest)],
         };
 
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(tagTwo));
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(tagThree)); // it read ["one"]; the image has ["one", "two"] now
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(TagWith("two")));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(TagWith("three"))); // it read [one]; the image has [one, two] now
         Assert.Equal(["one", "two"], (await _sql.RowsAsync("SELECT tag FROM tags ORDER BY binding_order")).Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public async Task A_tag_checked_but_not_changed_must_still_name_what_was_read()
+    {
+        long repo = await _sql.RepositoryAsync("app");
+        NewImage a = Image("a");
+        NewImage b = Image("b");
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "one")));
+        RepositoryChange WithCheck(Digest? seen) => new(Repo(repo), Now)
+        {
+            ImageExpectations = [ImageExpectation.Absent(b.Digest)],
+            AddedImages = [b],
+            TagChanges = [new TagChange(T("one"), seen, seen)],
+        };
+
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(WithCheck(null)));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(WithCheck(b.Digest)));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(WithCheck(a.Digest)));
     }
 
     [Fact]
@@ -178,32 +191,55 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
     {
         long repo = await _sql.RepositoryAsync("app");
         NewImage a = Image("a");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "b-tag")));
-        await _sql.BindAsync(repo, "a-tag", a.Digest);
-        Change stale = new()
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "b-tag")));
+        await _sql.BindAsync(repo, "a-tag", D(a));
+        RepositoryChange stale = new(Repo(repo), Now)
         {
-            RepositoryId = repo,
-            Expectations = [new ImageExpectation(a.Digest, Present: true, Tags: ["b-tag"], Referrers: [])],
-            Tags = [new TagSwap("b-tag", a.Digest, null)],
+            ImageExpectations = [ImageExpectation.Present(a.Digest, [T("b-tag")], [])],
+            TagChanges = [new TagChange(T("b-tag"), a.Digest, null)],
             RemovedImages = [a.Digest],
-            EventTime = Now,
         };
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(stale));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(stale));
 
-        Change current = new()
+        RepositoryChange current = new(Repo(repo), Now)
         {
-            RepositoryId = repo,
-            Expectations = [new ImageExpectation(a.Digest, Present: true, Tags: ["b-tag", "a-tag"], Referrers: [])],
-            Tags = [new TagSwap("b-tag", a.Digest, null), new TagSwap("a-tag", a.Digest, null)],
+            ImageExpectations = [ImageExpectation.Present(a.Digest, [T("b-tag"), T("a-tag")], [])],
+            TagChanges = [new TagChange(T("b-tag"), a.Digest, null), new TagChange(T("a-tag"), a.Digest, null)],
             RemovedImages = [a.Digest],
-            EventTime = Now,
-            Actor = null,
         };
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(current));
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(current));
 
         Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images"));
         List<string> events = await _sql.EventsAsync(repo);
-        Assert.Equal([$"2 REMOVED a-tag {a.Digest} - -", $"3 REMOVED b-tag {a.Digest} - -"], events[2..]);
+        Assert.Equal([$"2 REMOVED a-tag {D(a)} - -", $"3 REMOVED b-tag {D(a)} - -"], events[2..]);
+    }
+
+    [Fact]
+    public async Task Removing_an_image_an_index_references_conflicts()
+    {
+        long repo = await _sql.RepositoryAsync("app");
+        NewImage child = Image("child");
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(new RepositoryChange(Repo(repo), Now) { AddedImages = [child] }));
+        NewImage index = new(Digest.Parse(RawSql.DigestOf(RawSql.Manifest("index"))), RawSql.Manifest("index"), MediaType.Parse("application/vnd.oci.image.index.v1+json"), 0, Now, [child.Digest]);
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(new RepositoryChange(Repo(repo), Now) { AddedImages = [index] }));
+
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(new RepositoryChange(Repo(repo), Now)
+        {
+            ImageExpectations = [ImageExpectation.Present(child.Digest, [], [])],
+            RemovedImages = [child.Digest],
+        }));
+        Assert.Equal(2L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images"));
+    }
+
+    [Fact]
+    public async Task An_index_whose_child_is_gone_is_not_added()
+    {
+        long repo = await _sql.RepositoryAsync("app");
+        NewImage child = Image("child");
+        NewImage index = new(Digest.Parse(RawSql.DigestOf(RawSql.Manifest("index"))), RawSql.Manifest("index"), MediaType.Parse("application/vnd.oci.image.index.v1+json"), 0, Now, [child.Digest]);
+
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(new RepositoryChange(Repo(repo), Now) { AddedImages = [index] }));
+        Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images"));
     }
 
     [Fact]
@@ -212,24 +248,19 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long repo = await _sql.RepositoryAsync("app", "IMMUTABLE");
         NewImage a = Image("a");
         NewImage b = Image("b");
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
-
-        Assert.Equal(CommitOutcome.Committed, await CommitAsync(new Change
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, a, "v1")));
+        RepositoryName app = RepositoryName.Parse("app");
+        RepositoryChange Reject(Digest existing, Digest attempted) => new(Repo(repo), Now.AddMinutes(5))
         {
-            RepositoryId = repo,
-            ExpectedPolicyVersion = 0,
-            Rejection = ("v1", a.Digest, b.Digest),
-            EventTime = Now.AddMinutes(5),
+            DependsOnPolicy = true,
             Actor = "bob",
-        }));
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(new Change
-        {
-            RepositoryId = repo,
-            Rejection = ("v1", b.Digest, a.Digest),
-            EventTime = Now,
-        }));
+            Events = [new TagEvent(0, Now.AddMinutes(5), app, T("v1"), TagEventKind.Rejected, existing, attempted, "bob")],
+        };
 
-        Assert.Equal($"1 REJECTED v1 {a.Digest} {b.Digest} bob", (await _sql.EventsAsync(repo))[^1]);
+        Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Reject(a.Digest, b.Digest)));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(Reject(b.Digest, a.Digest))); // v1 does not name b: a stale refusal
+
+        Assert.Equal($"1 REJECTED v1 {D(a)} {D(b)} bob", (await _sql.EventsAsync(repo))[^1]);
         Assert.Equal(Now.AddMinutes(5), await _sql.ScalarAsync<DateTime>("SELECT recorded_at FROM tag_history WHERE event = 'REJECTED'"));
     }
 
@@ -237,22 +268,12 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
     public async Task The_history_is_trimmed_to_the_bound_in_the_same_transaction()
     {
         long repo = await _sql.RepositoryAsync("app");
-        string previous = string.Empty;
+        NewImage? previous = null;
         for (int i = 0; i < 6; i++)
         {
             NewImage image = Image("i" + i);
-            Change push = Push(repo, image, "latest", expected: i == 0 ? null : previous);
-            Assert.Equal(CommitOutcome.Committed, await CommitAsync(new Change
-            {
-                RepositoryId = repo,
-                ExpectedPolicyVersion = 0,
-                Expectations = push.Expectations,
-                AddedImages = push.AddedImages,
-                Tags = push.Tags,
-                EventTime = Now,
-                MaxHistoryEvents = 4,
-            }));
-            previous = image.Digest;
+            Assert.Equal(StoreCommitOutcome.Committed, await CommitAsync(Push(repo, image, "latest", expected: previous, maxHistory: 4)));
+            previous = image;
         }
 
         Assert.Equal([2L, 3L, 4L, 5L], (await _sql.RowsAsync("SELECT sequence FROM tag_history ORDER BY sequence")).Select(r => (long)r[0]!));
@@ -266,7 +287,7 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         long again = await _sql.RepositoryAsync("app");
 
         Assert.NotEqual(old, again);
-        Assert.Equal(CommitOutcome.Conflict, await CommitAsync(Push(old, Image("a"), "v1")));
+        Assert.Equal(StoreCommitOutcome.Conflict, await CommitAsync(Push(old, Image("a"), "v1")));
         Assert.Equal(0L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images"));
     }
 
@@ -280,25 +301,26 @@ public sealed class ChangeBatchTests(PostgreSqlCluster cluster) : IAsyncLifetime
         {
             string tag = "v" + round;
             NewImage[] images = [.. Enumerable.Range(0, Racers).Select(i => Image($"r{round}-{i}"))];
+
             // Every racer opens its connection first, then all are released at once.
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             NpgsqlConnection[] connections = await Task.WhenAll(images.Select(_ => _sql.DataSource.OpenConnectionAsync().AsTask()));
-            Task<CommitOutcome>[] racers = [.. images.Select((image, i) => Task.Run(async () =>
+            Task<StoreCommitOutcome>[] racers = [.. images.Select((image, i) => Task.Run(async () =>
             {
                 await start.Task;
                 return await ChangeBatch.CommitAsync(connections[i], Push(repo, image, tag), CancellationToken.None);
             }))];
             start.SetResult();
-            CommitOutcome[] outcomes = await Task.WhenAll(racers);
+            StoreCommitOutcome[] outcomes = await Task.WhenAll(racers);
             foreach (NpgsqlConnection connection in connections)
             {
                 await connection.DisposeAsync();
             }
 
-            int winner = Array.IndexOf(outcomes, CommitOutcome.Committed);
-            Assert.Equal(1, outcomes.Count(o => o == CommitOutcome.Committed));
-            Assert.Equal(images[winner].Digest, await _sql.BoundAsync(repo, tag));
-            Assert.Equal(1L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = ANY ($1)", (object)images.Select(i => i.Digest).ToArray()));
+            int winner = Array.IndexOf(outcomes, StoreCommitOutcome.Committed);
+            Assert.Equal(1, outcomes.Count(o => o == StoreCommitOutcome.Committed));
+            Assert.Equal(D(images[winner]), await _sql.BoundAsync(repo, tag));
+            Assert.Equal(1L, await _sql.ScalarAsync<long>("SELECT count(*) FROM images WHERE digest = ANY ($1)", (object)images.Select(D).ToArray()));
         }
 
         Assert.Equal(Rounds, (await _sql.EventsAsync(repo)).Count);
