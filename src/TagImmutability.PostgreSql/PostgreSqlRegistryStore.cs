@@ -247,12 +247,10 @@ public sealed class PostgreSqlRegistryStore : RegistryStore, IAsyncDisposable
 
     private static async Task CheckSettingsAsync(NpgsqlDataSource dataSource, string schemaName, RegistryOptions registry, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = dataSource.CreateCommand(
-            "INSERT INTO settings (name, value) VALUES ('registry_id', $1), ('region', $2) ON CONFLICT (name) DO NOTHING; " +
-            "SELECT name, value FROM settings WHERE name IN ('registry_id', 'region') ORDER BY name");
-        command.Parameters.Add(new NpgsqlParameter { Value = registry.RegistryId });
-        command.Parameters.Add(new NpgsqlParameter { Value = registry.Region });
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command("INSERT INTO settings (name, value) VALUES ('registry_id', $1), ('region', $2) ON CONFLICT (name) DO NOTHING", registry.RegistryId, registry.Region));
+        batch.BatchCommands.Add(Command("SELECT name, value FROM settings WHERE name IN ('registry_id', 'region') ORDER BY name"));
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
