@@ -18,6 +18,9 @@ internal sealed class TagHistory
 
     public ImmutableList<TagEvent> Events { get; }
 
+    /// <summary>A history read back from a store: the retained events and how many older ones were dropped.</summary>
+    public static TagHistory From(IEnumerable<TagEvent> events, long dropped) => new([.. events], dropped);
+
     /// <summary>How many of the oldest events were dropped to keep the bound.</summary>
     public long Dropped { get; }
 

@@ -10,7 +10,7 @@ namespace TagImmutability.Storage;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Implementations: <c>InMemoryRegistryStore</c> (the default; one process) and, in the
+/// Implementations: <see cref="InMemoryRegistryStore"/> (the default; one process) and, in the
 /// <c>TagImmutability.PostgreSql</c> package, a store many nodes share. See <c>docs/decisions/0009-store-abstraction.md</c>.
 /// </para>
 /// <para>

@@ -2,7 +2,7 @@ namespace TagImmutability.Storage;
 
 /// <summary>
 /// A write to a repository kept losing to concurrent writes: each attempt found, when it committed, that what it had
-/// read was no longer true, and the registry gave up after <c>RegistryOptions.MaxStoreAttempts</c> attempts.
+/// read was no longer true, and the registry gave up after <see cref="RegistryOptions.MaxStoreAttempts"/> attempts.
 /// Nothing of the write was applied; retrying later is safe.
 /// </summary>
 public sealed class StoreConflictException : Exception
