@@ -225,14 +225,21 @@ public sealed class InMemoryRegistryStore : RegistryStore
             images = images.SetItem(target, image.WithTags(image.Tags.Add(binding.Tag)));
         }
 
+        // Images removed together may reference each other (an index and its children): what must hold is that once
+        // all of them are gone, no tag names one and no remaining index references one.
+        var removedSet = new HashSet<Digest>(change.RemovedImages);
         foreach (Digest removed in change.RemovedImages)
         {
-            ImageDetail image = images[removed];
-            if (!image.Tags.IsEmpty || (referencedBy.TryGetValue(removed, out ImmutableHashSet<Digest>? indexes) && !indexes.IsEmpty))
+            if (!images[removed].Tags.IsEmpty
+                || (referencedBy.TryGetValue(removed, out ImmutableHashSet<Digest>? indexes) && !indexes.All(removedSet.Contains)))
             {
                 return null;
             }
+        }
 
+        foreach (Digest removed in change.RemovedImages)
+        {
+            ImageDetail image = images[removed];
             images = images.Remove(removed);
             referencedBy = referencedBy.Remove(removed);
             foreach (Digest child in image.ReferencedDigests)

@@ -7,12 +7,19 @@ namespace TagImmutability.Tests.Registries;
 /// <summary>
 /// One test per rule of the ECR specification we follow (../shared/spec/ecr-tag-mutability.md); each name says the rule.
 /// </summary>
-public sealed class EcrTagMutabilityTests
+/// <remarks>Runs against the default registry here; derived classes run the same rules against other stores.</remarks>
+public class EcrTagMutabilityTests
 {
     private readonly ManualClock _clock = new();
     private readonly Registry _registry;
 
-    public EcrTagMutabilityTests() => _registry = new Registry(new RegistryOptions { TimeProvider = _clock, Region = "ap-northeast-1" });
+    public EcrTagMutabilityTests()
+        : this(RegistryFactory.InMemory)
+    {
+    }
+
+    protected EcrTagMutabilityTests(RegistryFactory factory) =>
+        _registry = factory.Create(new RegistryOptions { TimeProvider = _clock, Region = "ap-northeast-1" });
 
     private RepositoryInfo Create(string name, ImageTagMutability mode = ImageTagMutability.Mutable, params string[] filters) =>
         _registry.CreateRepository(Name(name), TagMutabilityPolicy.Create(mode, filters.Select(TagFilter.Parse)));

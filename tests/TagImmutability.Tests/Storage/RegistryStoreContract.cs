@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Text;
 using TagImmutability.Storage;
+using TagImmutability.Tests.Registries;
 
 namespace TagImmutability.Tests.Storage;
 
@@ -20,10 +20,18 @@ public abstract class RegistryStoreContract
 
     protected static Tag T(string tag) => Tag.Parse(tag, GrammarProfile.Ecr);
 
-    protected static NewImage Image(string label, params Digest[] children)
+    // A real Docker image manifest (stores that parse what they store must accept it), as a write adds it.
+    protected static NewImage Image(string label)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"label\":\"{label}\"}}");
-        return new NewImage(Digest.Compute(bytes), bytes, MediaType.Parse(children.Length == 0 ? "application/vnd.oci.image.manifest.v1+json" : "application/vnd.oci.image.index.v1+json"), 100, Now, [.. children]);
+        ParsedManifest manifest = Registries.Manifests.Image(label, 100);
+        return new NewImage(manifest.Digest, manifest.Content, manifest.MediaType, 100, Now, []);
+    }
+
+    // A real OCI image index over the images of the given labels.
+    protected static NewImage Index(string label, params string[] children)
+    {
+        ParsedManifest manifest = Registries.Manifests.Index([.. children.Select(c => Registries.Manifests.Image(c, 100))]);
+        return new NewImage(manifest.Digest, manifest.Content, manifest.MediaType, 100, Now, [.. children.Select(c => Registries.Manifests.Image(c, 100).Digest)]);
     }
 
     private static TagEvent Event(TagEventKind kind, string tag, NewImage? old, NewImage? @new, string? actor = "ci") =>
@@ -199,7 +207,7 @@ public abstract class RegistryStoreContract
         RegistryStore store = await CreateStoreAsync();
         StoredRepository repo = await CreateAsync(store);
         NewImage child = Image("child");
-        NewImage index = Image("index", child.Digest);
+        NewImage index = Index("index", "child");
 
         Assert.Equal(StoreCommitOutcome.Conflict, await store.CommitAsync(new RepositoryChange(repo, Now) { AddedImages = [index] }, CancellationToken.None));
         Assert.Equal(StoreCommitOutcome.Committed, await store.CommitAsync(new RepositoryChange(repo, Now) { AddedImages = [child] }, CancellationToken.None));
@@ -213,6 +221,26 @@ public abstract class RegistryStoreContract
             new RepositoryChange(repo, Now) { ImageExpectations = [ImageExpectation.Present(child.Digest, [], [])], RemovedImages = [child.Digest] },
             CancellationToken.None));
         Assert.Equal(2L, (await store.ReadAsync(App, RepositoryQuery.None, CancellationToken.None))!.ImageCount);
+    }
+
+    [Fact]
+    public async Task An_index_and_the_images_it_references_can_be_removed_together_whatever_their_order()
+    {
+        RegistryStore store = await CreateStoreAsync();
+        StoredRepository repo = await CreateAsync(store);
+        NewImage child = Image("child");
+        NewImage index = Index("index", "child");
+        Assert.Equal(StoreCommitOutcome.Committed, await store.CommitAsync(new RepositoryChange(repo, Now) { AddedImages = [child] }, CancellationToken.None));
+        Assert.Equal(StoreCommitOutcome.Committed, await store.CommitAsync(new RepositoryChange(repo, Now) { AddedImages = [index] }, CancellationToken.None));
+
+        Assert.Equal(StoreCommitOutcome.Committed, await store.CommitAsync(
+            new RepositoryChange(repo, Now)
+            {
+                ImageExpectations = [ImageExpectation.Present(child.Digest, [], [index.Digest]), ImageExpectation.Present(index.Digest, [], [])],
+                RemovedImages = [child.Digest, index.Digest],
+            },
+            CancellationToken.None));
+        Assert.Equal(0L, (await store.ReadAsync(App, RepositoryQuery.None, CancellationToken.None))!.ImageCount);
     }
 
     [Fact]
