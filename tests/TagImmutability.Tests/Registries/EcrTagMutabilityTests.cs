@@ -558,14 +558,17 @@ public class EcrTagMutabilityTests
     // --- async forms --------------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task Async_forms_complete_synchronously_and_carry_errors_in_the_task()
+    public async Task Async_forms_carry_errors_in_the_task_and_complete_synchronously_in_memory()
     {
+        // In memory the ValueTask forms complete before they return; over a store doing I/O they need not.
+        bool inMemory = _registry.Store is global::TagImmutability.Storage.InMemoryRegistryStore;
         ValueTask<RepositoryInfo> created = _registry.CreateRepositoryAsync(Name("app"), TagMutabilityPolicy.Immutable);
-        Assert.True(created.IsCompletedSuccessfully);
+        Assert.True(created.IsCompletedSuccessfully || !inMemory);
+        await created;
         ParsedManifest manifest = Manifests.Image("x", 1);
         await _registry.PutImageAsync(Name("app"), manifest.Content, Tag.Parse("v1"));
         ValueTask<ImageDetail> failed = _registry.PutImageAsync(Name("app"), Manifests.Image("y", 1).Content, Tag.Parse("v1"));
-        Assert.True(failed.IsFaulted);
+        Assert.True(failed.IsFaulted || !inMemory);
         await Assert.ThrowsAsync<ImageTagAlreadyExistsException>(async () => await failed);
         Assert.Equal(manifest.Digest, await _registry.ResolveTagAsync(Name("app"), Tag.Parse("v1")));
         using var cancelled = new CancellationTokenSource();
