@@ -40,6 +40,7 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="IOException">The port cannot be bound.</exception>
+    /// <exception cref="ArgumentException">Only one of <see cref="RegistryServerOptions.AccessKeyId"/> and <see cref="RegistryServerOptions.SecretAccessKey"/> is set.</exception>
     public static async Task<RegistryServer> StartAsync(RegistryServerOptions options, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,10 +57,19 @@ public sealed class RegistryServer : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
-        ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        DistributionEndpoints.Map(app, registry, options, loggers);
-        EcrEndpoints.Map(app, registry, options, loggers);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            DistributionEndpoints.Map(app, registry, options, loggers);
+            EcrEndpoints.Map(app, registry, options, loggers);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A refused option or a port in use must not leak the host's services and handles.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         string address = app.Urls.First();
         var bound = new Uri(address);

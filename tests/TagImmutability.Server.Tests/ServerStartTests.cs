@@ -20,4 +20,14 @@ public sealed class ServerStartTests
         listener.Start();
         listener.Stop();
     }
+
+    [Fact]
+    public async Task A_port_in_use_fails_the_start_with_an_IOException()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        await Assert.ThrowsAnyAsync<IOException>(() => RegistryServer.StartAsync(new RegistryServerOptions { Port = port }, null, CancellationToken.None));
+    }
 }
