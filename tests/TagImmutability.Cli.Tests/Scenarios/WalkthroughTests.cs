@@ -85,13 +85,14 @@ public sealed class WalkthroughTests
     }
 
     [Fact]
-    public void The_repository_README_runs_the_walkthrough_first()
+    public void The_repository_README_runs_serve_first_and_then_the_walkthrough()
     {
         string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
         int commands = readme.IndexOf("## Commands", StringComparison.Ordinal);
         Assert.True(commands >= 0);
-        Match first = Regex.Match(readme[commands..], "```\n(.*?)\n```", RegexOptions.Singleline);
-        Assert.Equal("dotnet run --project src/TagImmutability.Cli -- replay docs/examples/immutable-tags.json", first.Groups[1].Value);
+        string[] blocks = [.. Regex.Matches(readme[commands..], "```\n(.*?)\n```", RegexOptions.Singleline).Select(m => m.Groups[1].Value)];
+        Assert.Equal("dotnet run --project src/TagImmutability.Cli -- serve --create-on-push --mutability IMMUTABLE", blocks[0]);
+        Assert.Contains("dotnet run --project src/TagImmutability.Cli -- replay docs/examples/immutable-tags.json", blocks);
         Assert.True(File.Exists(ScenarioPath));
     }
 }
