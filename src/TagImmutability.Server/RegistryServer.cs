@@ -44,7 +44,7 @@ public sealed class RegistryServer : IAsyncDisposable
     public static async Task<RegistryServer> StartAsync(RegistryServerOptions options, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var registry = new Registry(options.Registry);
+        Registry registry = options.Store is null ? new Registry(options.Registry) : new Registry(options.Store, options.Registry);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,15 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using TagImmutability.PostgreSql;
 using TagImmutability.Server;
+using TagImmutability.Storage;
 
 namespace TagImmutability.Cli.Serve;
 
 /// <summary>
 /// <c>tagimm serve</c>: runs a local registry (the OCI distribution API and the ECR JSON API on one port) until
 /// Ctrl-C or SIGTERM. <c>--mutability</c> and <c>--exclude</c> set the policy of the repositories a push creates
-/// (with <c>--create-on-push</c>); nothing is created in advance. Exit codes: 0 stopped cleanly; 2 the command line
-/// is malformed or the server cannot start (the reason is named on standard error).
+/// (with <c>--create-on-push</c>); nothing is created in advance. With <c>--postgres</c> the registry's state lives in a
+/// PostgreSQL database several <c>tagimm serve</c> processes can share (docs/scaling.md). Exit codes: 0 stopped
+/// cleanly; 2 the command line is malformed or the server cannot start (the reason is named on standard error).
 /// </summary>
 internal static class ServeCommand
 {
@@ -62,22 +66,85 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "ecr",
             HelpName = "PROFILE",
         };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Keep repositories, images, tags and history in this PostgreSQL database (an Npgsql connection string), shared with other tagimm serve processes; the schema is created or migrated on start.",
+            HelpName = "CONNECTION",
+        };
+        var postgresSchema = new Option<string>("--postgres-schema")
+        {
+            Description = "The schema of the registry in the --postgres database.",
+            DefaultValueFactory = _ => PostgreSqlSchema.DefaultSchemaName,
+            HelpName = "NAME",
+        };
         var serve = new Command("serve", "Run a local registry with ECR's tag immutability: the OCI distribution API and the ECR API, until Ctrl-C.")
         {
-            port, mutability, exclude, createOnPush, dataDirectory, registryId, region, profile,
+            port, mutability, exclude, createOnPush, dataDirectory, registryId, region, profile, postgres, postgresSchema,
         };
-        serve.SetAction((parsed, cancellationToken) =>
+        serve.SetAction(async (parsed, cancellationToken) =>
         {
-            RegistryServerOptions? options = BuildOptions(
+            RegistryServerOptions? Build(TextWriter messages, RegistryStore? store) => BuildOptions(
                 parsed.GetValue(port), parsed.GetValue(mutability)!, parsed.GetValue(exclude) ?? [], parsed.GetValue(createOnPush),
-                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, error);
-            return options is null ? Task.FromResult(Malformed) : RunAsync(options, output, error, cancellationToken);
+                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, messages, store);
+            RegistryServerOptions? options = Build(error, null);
+            if (options is null)
+            {
+                return Malformed;
+            }
+
+            if (parsed.GetValue(postgres) is not { } connection)
+            {
+                return await RunAsync(options, output, error, cancellationToken).ConfigureAwait(false);
+            }
+
+            PostgreSqlRegistryStore? store = await OpenStoreAsync(connection, parsed.GetValue(postgresSchema)!, options.Registry, error, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return Malformed;
+            }
+
+            await using (store.ConfigureAwait(false))
+            {
+                // The HTTP endpoints call the registry's synchronous API, which waits for the database on the request's
+                // thread: give the pool threads up front instead of letting it grow slowly under load.
+                ThreadPool.GetMinThreads(out int workers, out int completion);
+                ThreadPool.SetMinThreads(Math.Max(workers, 64), completion);
+                return await RunAsync(Build(TextWriter.Null, store)!, output, error, cancellationToken).ConfigureAwait(false);
+            }
         });
         return serve;
     }
 
+    private static async Task<PostgreSqlRegistryStore?> OpenStoreAsync(string connection, string schema, RegistryOptions registry, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!PostgreSqlSchema.IsValidSchemaName(schema))
+        {
+            error.Write($"tagimm: --postgres-schema '{schema}' is not a schema name (1..63 characters of [a-z0-9_], not starting with a digit)\n");
+            return null;
+        }
+
+        try
+        {
+            return await PostgreSqlRegistryStore.OpenAsync(connection, registry, schema, migrate: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException problem)
+        {
+            error.Write($"tagimm: --postgres: the connection string is malformed: {problem.Message}\n");
+        }
+        catch (PostgreSqlSchemaException problem)
+        {
+            error.Write($"tagimm: --postgres: {problem.Message}\n");
+        }
+        catch (NpgsqlException problem)
+        {
+            error.Write($"tagimm: --postgres: cannot use the database: {problem.Message}\n");
+        }
+
+        return null;
+    }
+
     internal static RegistryServerOptions? BuildOptions(
-        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error)
+        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error, RegistryStore? store = null)
     {
         if (port is < 0 or > 65535)
         {
@@ -155,6 +222,7 @@ internal static class ServeCommand
             CreateOnPushPolicy = policy,
             DataDirectory = dataDirectory,
             ErrorDialect = dialect,
+            Store = store,
         };
     }
 
@@ -182,7 +250,8 @@ internal static class ServeCommand
             string blobs = options.DataDirectory is null
                 ? $"in memory (cap {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes)"
                 : $"in {Path.GetFullPath(options.DataDirectory)}";
-            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; blobs {blobs}. Ctrl-C stops.\n");
+            string state = options.Store is PostgreSqlRegistryStore shared ? $"in PostgreSQL (schema {shared.SchemaName})" : "in memory";
+            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; state {state}; blobs {blobs}. Ctrl-C stops.\n");
             output.Flush();
             try
             {
