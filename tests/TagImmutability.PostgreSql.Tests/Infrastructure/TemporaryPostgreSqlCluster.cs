@@ -24,6 +24,7 @@ public sealed class TemporaryPostgreSqlCluster : IDisposable
     private readonly object _gate = new();
     private string? _root;
     private string? _bin;
+    private string? _serverOptions;
     private bool _stopped;
 
     private TemporaryPostgreSqlCluster()
@@ -93,7 +94,8 @@ public sealed class TemporaryPostgreSqlCluster : IDisposable
                     "-c", "shared_buffers=128MB"]);
                 try
                 {
-                    Run(Path.Combine(_bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "-s", "start"]);
+                    _serverOptions = options;
+                    StartServer();
                     break;
                 }
                 catch (InvalidOperationException) when (attempt < 3)
@@ -115,6 +117,14 @@ public sealed class TemporaryPostgreSqlCluster : IDisposable
 
     /// <summary>Stops the server and deletes its directory.</summary>
     public void Dispose() => Stop();
+
+    /// <summary>Stops the server (fast shutdown: sessions are cut, open transactions roll back) but keeps its data, to start it again.</summary>
+    public void StopServer() =>
+        Run(Path.Combine(_bin!, "pg_ctl"), ["-D", Path.Combine(Root, "data"), "-m", "fast", "-w", "-t", "60", "-s", "stop"]);
+
+    /// <summary>Starts the server (again) on the same port, with the same data.</summary>
+    public void StartServer() =>
+        Run(Path.Combine(_bin!, "pg_ctl"), ["-D", Path.Combine(Root, "data"), "-l", Path.Combine(Root, "server.log"), "-o", _serverOptions!, "-w", "-t", "60", "-s", "start"]);
 
     private void Stop()
     {
