@@ -5,7 +5,8 @@ using TagImmutability.Storage;
 namespace TagImmutability;
 
 /// <summary>
-/// An in-memory container registry with Amazon ECR's semantics: repositories with tag mutability policies, images
+/// A container registry with Amazon ECR's semantics, in memory by default or over a store many registry nodes share
+/// (<see cref="Store"/>): repositories with tag mutability policies, images
 /// identified by the digest of their exact manifest bytes, and tags that name one digest each. Its operations have
 /// ECR's names, inputs, outputs, errors and message templates (ECR API reference; the specification we follow).
 /// </summary>
@@ -18,8 +19,8 @@ namespace TagImmutability;
 /// event and changes nothing else (docs/decisions/0006-tag-history.md).
 /// </para>
 /// <para>
-/// <b>Thread safety.</b> Safe to share between threads. Writes to one repository are serialised by that repository's
-/// lock; writes to different repositories run in parallel. Reads never lock: they take the repository's current
+/// <b>Thread safety.</b> Safe to share between threads. In memory, writes to one repository are serialised by that
+/// repository's lock; writes to different repositories run in parallel. Reads never lock: they take the repository's current
 /// immutable snapshot, so they never wait for a writer and never see half a write. Every operation is linearizable.
 /// Two racing pushes of different digests to one new immutable tag: exactly one wins; the other gets
 /// <see cref="ImageTagAlreadyExistsException"/>.
