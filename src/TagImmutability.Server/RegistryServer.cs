@@ -83,7 +83,12 @@ public sealed class RegistryServer : IAsyncDisposable
             ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
             IBlobStore store = DistributionApi.CreateStore(options);
             var links = new BlobLinks(store);
-            if (options.DataDirectory is { } directory)
+            if (options.Store is not null)
+            {
+                // A shared store keeps the metadata durably itself; the data directory then holds blobs only.
+                registry = new Registry(options.Store, options.Registry);
+            }
+            else if (options.DataDirectory is { } directory)
             {
                 journal = RegistryJournal.Open(directory, options.Registry, links, options.SnapshotEveryRecords, loggers.CreateLogger("TagImmutability.Server.Journal"));
                 registry = journal.Registry;

@@ -28,6 +28,14 @@ public sealed class RegistryServerOptions
     public RegistryOptions Registry { get; init; } = RegistryOptions.Default;
 
     /// <summary>
+    /// Where the registry's repositories, images, tags and history live: <see langword="null"/> (the default) keeps
+    /// them in this process's memory; a shared store, such as the PostgreSQL one (<c>TagImmutability.PostgreSql</c>),
+    /// lets several servers serve one registry, each a stateless node (docs/scaling.md). The caller owns the store and
+    /// disposes it after the server. Blobs are not in it: see <see cref="DataDirectory"/>.
+    /// </summary>
+    public Storage.RegistryStore? Store { get; init; }
+
+    /// <summary>
     /// Whether a manifest push to a repository that does not exist creates it (with <see cref="CreateOnPushPolicy"/>).
     /// Off by default: ECR answers <c>NAME_UNKNOWN</c> with <c>RepositoryNotFoundException</c>'s message.
     /// </summary>
@@ -45,7 +53,8 @@ public sealed class RegistryServerOptions
     /// blobs are stored content-addressed under <c>DIR/blobs/</c>, and every write (repositories, manifests, tags,
     /// policies, tag history, blob links) is appended to a journal under <c>DIR/state/</c> and flushed to disk
     /// (<c>fsync</c>) before it is applied and answered, so a server restarted on the same directory, after a crash
-    /// or a clean stop, holds exactly the writes it acknowledged (docs/durability.md).
+    /// or a clean stop, holds exactly the writes it acknowledged (docs/durability.md). With a <see cref="Store"/>, the
+    /// directory holds blobs only and nothing is journaled: the store keeps the rest.
     /// </summary>
     public string? DataDirectory { get; init; }
 

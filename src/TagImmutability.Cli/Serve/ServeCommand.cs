@@ -1,15 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using TagImmutability.PostgreSql;
 using TagImmutability.Server;
+using TagImmutability.Storage;
 
 namespace TagImmutability.Cli.Serve;
 
 /// <summary>
 /// <c>tagimm serve</c>: runs a local registry (the OCI distribution API and the ECR JSON API on one port) until
 /// Ctrl-C or SIGTERM. <c>--mutability</c> and <c>--exclude</c> set the policy of the repositories a push creates
-/// (with <c>--create-on-push</c>); nothing is created in advance. Exit codes: 0 stopped cleanly; 2 the command line
-/// is malformed or the server cannot start (the reason is named on standard error).
+/// (with <c>--create-on-push</c>); nothing is created in advance. With <c>--postgres</c> the registry's state lives in a
+/// PostgreSQL database several <c>tagimm serve</c> processes can share (docs/scaling.md). Exit codes: 0 stopped
+/// cleanly; 2 the command line is malformed or the server cannot start (the reason is named on standard error).
 /// </summary>
 internal static class ServeCommand
 {
@@ -51,7 +55,7 @@ internal static class ServeCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged.",
+            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged. With --postgres, blobs only.",
             HelpName = "DIR",
         };
         var snapshotEvery = new Option<int>("--snapshot-every")
@@ -68,42 +72,92 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "ecr",
             HelpName = "PROFILE",
         };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Keep repositories, images, tags and history in this PostgreSQL database (an Npgsql connection string), shared with other tagimm serve processes; the schema is created or migrated on start.",
+            HelpName = "CONNECTION",
+        };
+        var postgresSchema = new Option<string>("--postgres-schema")
+        {
+            Description = "The schema of the registry in the --postgres database.",
+            DefaultValueFactory = _ => PostgreSqlSchema.DefaultSchemaName,
+            HelpName = "NAME",
+        };
         var serve = new Command("serve", "Run a local registry with ECR's tag immutability: the OCI distribution API and the ECR API, until Ctrl-C.")
         {
-            port, mutability, exclude, createOnPush, dataDirectory, snapshotEvery, registryId, region, profile,
+            port, mutability, exclude, createOnPush, dataDirectory, snapshotEvery, registryId, region, profile, postgres, postgresSchema,
         };
-        serve.SetAction((parsed, cancellationToken) =>
+        serve.SetAction(async (parsed, cancellationToken) =>
         {
-            RegistryServerOptions? options = BuildOptions(
+            RegistryServerOptions? Build(TextWriter messages, RegistryStore? store) => BuildOptions(
                 parsed.GetValue(port), parsed.GetValue(mutability)!, parsed.GetValue(exclude) ?? [], parsed.GetValue(createOnPush),
-                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, error);
-            if (options is not null && parsed.GetValue(snapshotEvery) is var every and not RegistryServerOptions.DefaultSnapshotEveryRecords)
+                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, messages, store,
+                parsed.GetValue(snapshotEvery));
+            if (parsed.GetValue(snapshotEvery) is var every and < 1)
             {
-                if (every < 1)
-                {
-                    error.Write($"tagimm: --snapshot-every {every.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
-                    return Task.FromResult(Malformed);
-                }
-
-                options = new RegistryServerOptions
-                {
-                    Port = options.Port,
-                    Registry = options.Registry,
-                    CreateOnPush = options.CreateOnPush,
-                    CreateOnPushPolicy = options.CreateOnPushPolicy,
-                    DataDirectory = options.DataDirectory,
-                    ErrorDialect = options.ErrorDialect,
-                    SnapshotEveryRecords = every,
-                };
+                error.Write($"tagimm: --snapshot-every {every.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
+                return Malformed;
             }
 
-            return options is null ? Task.FromResult(Malformed) : RunAsync(options, output, error, cancellationToken);
+            RegistryServerOptions? options = Build(error, null);
+            if (options is null)
+            {
+                return Malformed;
+            }
+
+            if (parsed.GetValue(postgres) is not { } connection)
+            {
+                return await RunAsync(options, output, error, cancellationToken).ConfigureAwait(false);
+            }
+
+            PostgreSqlRegistryStore? store = await OpenStoreAsync(connection, parsed.GetValue(postgresSchema)!, options.Registry, error, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return Malformed;
+            }
+
+            await using (store.ConfigureAwait(false))
+            {
+                // The HTTP endpoints call the registry's synchronous API, which waits for the database on the request's
+                // thread: give the pool threads up front instead of letting it grow slowly under load.
+                ThreadPool.GetMinThreads(out int workers, out int completion);
+                ThreadPool.SetMinThreads(Math.Max(workers, 64), completion);
+                return await RunAsync(Build(TextWriter.Null, store)!, output, error, cancellationToken).ConfigureAwait(false);
+            }
         });
         return serve;
     }
 
+    private static async Task<PostgreSqlRegistryStore?> OpenStoreAsync(string connection, string schema, RegistryOptions registry, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!PostgreSqlSchema.IsValidSchemaName(schema))
+        {
+            error.Write($"tagimm: --postgres-schema '{schema}' is not a schema name (1..63 characters of [a-z0-9_], not starting with a digit)\n");
+            return null;
+        }
+
+        try
+        {
+            return await PostgreSqlRegistryStore.OpenAsync(connection, registry, schema, migrate: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException problem)
+        {
+            error.Write($"tagimm: --postgres: the connection string is malformed: {problem.Message}\n");
+        }
+        catch (PostgreSqlSchemaException problem)
+        {
+            error.Write($"tagimm: --postgres: {problem.Message}\n");
+        }
+        catch (NpgsqlException problem)
+        {
+            error.Write($"tagimm: --postgres: cannot use the database: {problem.Message}\n");
+        }
+
+        return null;
+    }
+
     internal static RegistryServerOptions? BuildOptions(
-        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error)
+        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error, RegistryStore? store = null, int snapshotEveryRecords = RegistryServerOptions.DefaultSnapshotEveryRecords)
     {
         if (port is < 0 or > 65535)
         {
@@ -181,6 +235,8 @@ internal static class ServeCommand
             CreateOnPushPolicy = policy,
             DataDirectory = dataDirectory,
             ErrorDialect = dialect,
+            Store = store,
+            SnapshotEveryRecords = snapshotEveryRecords,
         };
     }
 
@@ -210,10 +266,16 @@ internal static class ServeCommand
         await using (server.ConfigureAwait(false))
         {
             string policy = options.CreateOnPush ? Describe(options.CreateOnPushPolicy) : "off";
-            string state = options.DataDirectory is null
-                ? $"state in memory (blobs capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)"
-                : $"state durable in {Path.GetFullPath(options.DataDirectory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)";
-            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; {state}. Ctrl-C stops.\n");
+            string blobs = options.DataDirectory is null
+                ? $"in memory (cap {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes)"
+                : $"in {Path.GetFullPath(options.DataDirectory)}";
+            string state = options switch
+            {
+                { Store: PostgreSqlRegistryStore shared } => $"in PostgreSQL (schema {shared.SchemaName})",
+                { DataDirectory: { } directory } => $"durable in {Path.GetFullPath(directory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)",
+                _ => "in memory (lost on stop)",
+            };
+            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; state {state}; blobs {blobs}. Ctrl-C stops.\n");
             output.Flush();
             try
             {

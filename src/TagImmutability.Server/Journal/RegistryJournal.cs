@@ -562,6 +562,7 @@ internal sealed partial class RegistryJournal : IDisposable
         MaxImagesPerRepository = options.MaxImagesPerRepository,
         MaxManifestSizeInBytes = options.MaxManifestSizeInBytes,
         MaxHistoryEventsPerRepository = options.MaxHistoryEventsPerRepository,
+        MaxStoreAttempts = options.MaxStoreAttempts,
         ActorProvider = options.ActorProvider is null ? null : clock.CurrentActor,
     };
 

@@ -35,7 +35,7 @@ public sealed partial class Registry
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <remarks>Reads one snapshot without locking.</remarks>
-    public ImmutableArray<TagEvent> GetHistory(RepositoryName repository) => [.. Read(repository).History.Events];
+    public ImmutableArray<TagEvent> GetHistory(RepositoryName repository) => Sync(GetHistoryCoreAsync(repository, CancellationToken.None));
 
     /// <summary>
     /// What <paramref name="tag"/> named at <paramref name="instant"/>: the outcome of replaying the repository's
@@ -52,14 +52,20 @@ public sealed partial class Registry
     /// <exception cref="ArgumentException"><paramref name="tag"/> is the default value.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public TagResolution ResolveAt(RepositoryName repository, Tag tag, DateTimeOffset instant)
+    public TagResolution ResolveAt(RepositoryName repository, Tag tag, DateTimeOffset instant) =>
+        Sync(ResolveAtCoreAsync(repository, tag, instant, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<TagEvent>> GetHistoryCoreAsync(RepositoryName repository, CancellationToken cancellationToken) =>
+        [.. (await ReadHistoryAsync(repository, cancellationToken).ConfigureAwait(false)).Events];
+
+    private async ValueTask<TagResolution> ResolveAtCoreAsync(RepositoryName repository, Tag tag, DateTimeOffset instant, CancellationToken cancellationToken)
     {
         if (tag.IsDefault)
         {
             throw new ArgumentException("tag is default(Tag), which is not a tag", nameof(tag));
         }
 
-        TagHistory history = Read(repository).History;
+        TagHistory history = await ReadHistoryAsync(repository, cancellationToken).ConfigureAwait(false);
         // The last event in record order that is at or before the instant and about the tag: scanning backwards, the first.
         TagEvent? last = null;
         for (int i = history.Events.Count - 1; i >= 0 && last is null; i--)
@@ -91,7 +97,7 @@ public sealed partial class Registry
     public void WriteHistoryJson(RepositoryName repository, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        TagHistory history = Read(repository).History;
+        TagHistory history = Sync(ReadHistoryAsync(repository, CancellationToken.None));
         writer.WriteStartObject();
         writer.WriteString("repositoryName", repository.Value);
         writer.WriteNumber("droppedEvents", history.Dropped);

@@ -7,10 +7,45 @@ namespace TagImmutability;
 /// <remarks><b>Thread safety:</b> immutable; safe to share between threads.</remarks>
 public sealed class TagEvent
 {
-    internal TagEvent(long sequence, DateTimeOffset timestamp, RepositoryName repository, Tag tag, TagEventKind kind, Digest? oldDigest, Digest? newDigest, string? actor)
+    /// <summary>
+    /// Creates an event, as a <see cref="Storage.RegistryStore"/> reads it back. The digests must suit the kind:
+    /// <see cref="TagEventKind.Created"/> has only a new digest, <see cref="TagEventKind.Removed"/> only an old one,
+    /// <see cref="TagEventKind.Moved"/> two different ones, <see cref="TagEventKind.Rejected"/> both (equal when the same
+    /// digest was pushed again, decision Q1).
+    /// </summary>
+    /// <param name="sequence">The event's position in its repository's history, 0 or more.</param>
+    /// <param name="timestamp">When it happened (any offset; kept as UTC).</param>
+    /// <param name="repository">The repository.</param>
+    /// <param name="tag">The tag.</param>
+    /// <param name="kind">What happened.</param>
+    /// <param name="oldDigest">The digest the tag named before, or <see langword="null"/>.</param>
+    /// <param name="newDigest">The digest it names after (or the one refused), or <see langword="null"/>.</param>
+    /// <param name="actor">Who wrote, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequence"/> is negative, or <paramref name="kind"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException">The repository, tag or a digest is a default value, or the digests do not suit <paramref name="kind"/>.</exception>
+    public TagEvent(long sequence, DateTimeOffset timestamp, RepositoryName repository, Tag tag, TagEventKind kind, Digest? oldDigest, Digest? newDigest, string? actor)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        if (repository.IsDefault || tag.IsDefault || oldDigest is { IsDefault: true } || newDigest is { IsDefault: true })
+        {
+            throw new ArgumentException("an event names default(RepositoryName), default(Tag) or default(Digest)", repository.IsDefault ? nameof(repository) : tag.IsDefault ? nameof(tag) : nameof(oldDigest));
+        }
+
+        bool suits = kind switch
+        {
+            TagEventKind.Created => oldDigest is null && newDigest is not null,
+            TagEventKind.Moved => oldDigest is not null && newDigest is not null && oldDigest != newDigest,
+            TagEventKind.Removed => oldDigest is not null && newDigest is null,
+            TagEventKind.Rejected => oldDigest is not null && newDigest is not null,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be a defined TagEventKind"),
+        };
+        if (!suits)
+        {
+            throw new ArgumentException($"a {kind} event cannot have old digest {oldDigest?.ToString() ?? "null"} and new digest {newDigest?.ToString() ?? "null"}", nameof(kind));
+        }
+
         Sequence = sequence;
-        Timestamp = timestamp;
+        Timestamp = timestamp.ToUniversalTime();
         Repository = repository;
         Tag = tag;
         Kind = kind;

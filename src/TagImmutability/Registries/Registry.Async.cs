@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 
 namespace TagImmutability;
 
-// The ValueTask forms: the same operations, for stores that do I/O. In memory they complete synchronously; an error
-// is carried by the returned task rather than thrown from the call.
+// The ValueTask forms: the same operations, for stores that do I/O. In memory they complete synchronously; over a
+// shared store they are asynchronous. An error is carried by the returned task rather than thrown from the call.
 public sealed partial class Registry
 {
     /// <summary>The <c>ValueTask</c> form of <see cref="CreateRepository(RepositoryName, TagMutabilityPolicy)"/>; errors are carried by the task.</summary>
@@ -12,13 +12,13 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The new repository.</returns>
     public ValueTask<RepositoryInfo> CreateRepositoryAsync(RepositoryName name, TagMutabilityPolicy policy, CancellationToken cancellationToken = default) =>
-        Run(() => CreateRepository(name, policy), cancellationToken);
+        Run(() => CreateRepositoryCoreAsync(name, policy, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DescribeRepositories()"/>.</summary>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The repositories.</returns>
     public ValueTask<ImmutableArray<RepositoryInfo>> DescribeRepositoriesAsync(CancellationToken cancellationToken) =>
-        Run(DescribeRepositories, cancellationToken);
+        Run(() => DescribeRepositoriesCoreAsync(cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DeleteRepository"/>; errors are carried by the task.</summary>
     /// <param name="name">The repository's name.</param>
@@ -26,7 +26,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The deleted repository.</returns>
     public ValueTask<RepositoryInfo> DeleteRepositoryAsync(RepositoryName name, bool force, CancellationToken cancellationToken = default) =>
-        Run(() => DeleteRepository(name, force), cancellationToken);
+        Run(() => DeleteRepositoryCoreAsync(name, force, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="PutImageTagMutability"/>; errors are carried by the task.</summary>
     /// <param name="name">The repository's name.</param>
@@ -34,7 +34,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The repository with its new policy.</returns>
     public ValueTask<RepositoryInfo> PutImageTagMutabilityAsync(RepositoryName name, TagMutabilityPolicy policy, CancellationToken cancellationToken = default) =>
-        Run(() => PutImageTagMutability(name, policy), cancellationToken);
+        Run(() => PutImageTagMutabilityCoreAsync(name, policy, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="PutImage(RepositoryName, ReadOnlyMemory{byte}, Tag?, MediaType?, Digest?)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -51,7 +51,7 @@ public sealed partial class Registry
         MediaType? mediaType = null,
         Digest? imageDigest = null,
         CancellationToken cancellationToken = default) =>
-        Run(() => PutImage(repository, manifest, tag, mediaType, imageDigest), cancellationToken);
+        Run(() => PutImageCoreAsync(repository, manifest, tag, mediaType, imageDigest, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="BatchGetImage"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -59,7 +59,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The images and the failures.</returns>
     public ValueTask<BatchGetImageResult> BatchGetImageAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken = default) =>
-        Run(() => BatchGetImage(repository, imageIds), cancellationToken);
+        Run(() => BatchGetImageCoreAsync(repository, imageIds, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="BatchDeleteImage"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -67,7 +67,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>What was deleted and the failures.</returns>
     public ValueTask<BatchDeleteImageResult> BatchDeleteImageAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken = default) =>
-        Run(() => BatchDeleteImage(repository, imageIds), cancellationToken);
+        Run(() => BatchDeleteImageCoreAsync(repository, imageIds, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DescribeImages(RepositoryName, TagStatus)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -75,7 +75,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The images.</returns>
     public ValueTask<ImmutableArray<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken) =>
-        Run(() => DescribeImages(repository, tagStatus), cancellationToken);
+        Run(() => DescribeImagesCoreAsync(repository, tagStatus, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DescribeImages(RepositoryName, IEnumerable{ImageId})"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -83,14 +83,14 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The images, in request order.</returns>
     public ValueTask<ImmutableArray<ImageDetail>> DescribeImagesAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken) =>
-        Run(() => DescribeImages(repository, imageIds), cancellationToken);
+        Run(() => DescribeImagesCoreAsync(repository, imageIds, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="DescribeRepositories(IEnumerable{RepositoryName})"/>; errors are carried by the task.</summary>
     /// <param name="names">1..100 names.</param>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The repositories, in the order asked.</returns>
     public ValueTask<ImmutableArray<RepositoryInfo>> DescribeRepositoriesAsync(IEnumerable<RepositoryName> names, CancellationToken cancellationToken) =>
-        Run(() => DescribeRepositories(names), cancellationToken);
+        Run(() => DescribeRepositoriesCoreAsync(names, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="ListImages(RepositoryName, TagStatus)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -98,7 +98,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The ids.</returns>
     public ValueTask<ImmutableArray<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken = default) =>
-        Run(() => ListImages(repository, tagStatus), cancellationToken);
+        Run(() => ListImagesCoreAsync(repository, tagStatus, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="TryResolveTag"/>: the digest, or <see langword="null"/> when the repository or tag does not exist.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -106,9 +106,11 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The digest, or <see langword="null"/>.</returns>
     public ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) =>
-        Run(() => TryResolveTag(repository, tag, out Digest digest) ? digest : (Digest?)null, cancellationToken);
+        Run(() => ResolveTagCoreAsync(repository, tag, cancellationToken), cancellationToken);
 
-    private static ValueTask<T> Run<T>(Func<T> operation, CancellationToken cancellationToken)
+    // Starts an operation's ValueTask form: a cancelled token gives a cancelled task before anything runs, and an
+    // exception thrown while starting is carried by the task like one thrown later.
+    private static ValueTask<T> Run<T>(Func<ValueTask<T>> operation, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -117,11 +119,21 @@ public sealed partial class Registry
 
         try
         {
-            return new ValueTask<T>(operation());
+            return operation();
         }
         catch (Exception error)
         {
             return ValueTask.FromException<T>(error);
         }
+    }
+
+    private ValueTask<Digest?> ResolveTagCoreAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken)
+    {
+        if (_memory is not null || repository.IsDefault || tag.IsDefault)
+        {
+            return new ValueTask<Digest?>(TryResolveTag(repository, tag, out Digest digest) ? digest : null);
+        }
+
+        return Store.ResolveTagAsync(repository, tag, cancellationToken);
     }
 }

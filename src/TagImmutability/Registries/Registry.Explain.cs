@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TagImmutability.Registries;
+using TagImmutability.Storage;
 
 namespace TagImmutability;
 
@@ -13,7 +14,9 @@ public sealed partial class Registry
     /// <exception cref="ArgumentException"><paramref name="tag"/> is the default value.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> or <paramref name="tag"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public TagExplanation Explain(RepositoryName repository, Tag tag)
+    public TagExplanation Explain(RepositoryName repository, Tag tag) => Sync(ExplainCoreAsync(repository, tag, CancellationToken.None));
+
+    private async ValueTask<TagExplanation> ExplainCoreAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken)
     {
         ValidateName(repository);
         if (tag.IsDefault)
@@ -22,7 +25,7 @@ public sealed partial class Registry
         }
 
         ValidateTag(tag);
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(repository, _memory is not null ? RepositoryQuery.None : RepositoryQuery.For([tag], []), cancellationToken).ConfigureAwait(false);
         return new TagExplanation(repository, tag, state.Info.Policy, state.Tags.TryGetValue(tag.Value, out Digest d) ? d : null);
     }
 
@@ -37,10 +40,13 @@ public sealed partial class Registry
     /// <exception cref="ArgumentNullException"><paramref name="proposedPolicy"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<TagProtectionChange> PreviewPolicyChange(RepositoryName repository, TagMutabilityPolicy proposedPolicy)
+    public ImmutableArray<TagProtectionChange> PreviewPolicyChange(RepositoryName repository, TagMutabilityPolicy proposedPolicy) =>
+        Sync(PreviewPolicyChangeCoreAsync(repository, proposedPolicy, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<TagProtectionChange>> PreviewPolicyChangeCoreAsync(RepositoryName repository, TagMutabilityPolicy proposedPolicy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(proposedPolicy);
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false);
         TagMutabilityPolicy current = state.Info.Policy;
         var changes = ImmutableArray.CreateBuilder<TagProtectionChange>();
         foreach (KeyValuePair<string, Digest> binding in state.Tags.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -63,14 +69,17 @@ public sealed partial class Registry
     /// <exception cref="ArgumentException"><paramref name="filter"/> is the default value.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<ImageId> VerifyPattern(RepositoryName repository, TagFilter filter)
+    public ImmutableArray<ImageId> VerifyPattern(RepositoryName repository, TagFilter filter) =>
+        Sync(VerifyPatternCoreAsync(repository, filter, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<ImageId>> VerifyPatternCoreAsync(RepositoryName repository, TagFilter filter, CancellationToken cancellationToken)
     {
         if (filter.IsDefault)
         {
             throw new ArgumentException("filter is default(TagFilter), which is not a filter", nameof(filter));
         }
 
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false);
         return [.. state.Tags
             .Where(p => filter.IsMatch(p.Key.AsSpan()))
             .OrderBy(p => p.Key, StringComparer.Ordinal)
@@ -105,7 +114,10 @@ public sealed partial class Registry
     /// <exception cref="ArgumentException">A tag or digest of the plan is the default value.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> or a tag breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public ImmutableArray<TagWriteDecision> CheckPushPlan(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan, TagMutabilityPolicy? policy)
+    public ImmutableArray<TagWriteDecision> CheckPushPlan(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan, TagMutabilityPolicy? policy) =>
+        Sync(CheckPushPlanCoreAsync(repository, plan, policy, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<TagWriteDecision>> CheckPushPlanCoreAsync(RepositoryName repository, IEnumerable<(Tag Tag, Digest Digest)> plan, TagMutabilityPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ImmutableArray<(Tag Tag, Digest Digest)> pushes = [.. plan];
@@ -123,7 +135,10 @@ public sealed partial class Registry
             }
         }
 
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(
+            repository,
+            _memory is not null ? RepositoryQuery.None : RepositoryQuery.For(pushes.Select(p => p.Tag), []),
+            cancellationToken).ConfigureAwait(false);
         policy ??= state.Info.Policy;
         ImmutableDictionary<string, Digest> tags = state.Tags;
         var decisions = ImmutableArray.CreateBuilder<TagWriteDecision>(pushes.Length);

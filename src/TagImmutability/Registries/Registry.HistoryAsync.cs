@@ -12,7 +12,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The explanation.</returns>
     public ValueTask<TagExplanation> ExplainAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) =>
-        Run(() => Explain(repository, tag), cancellationToken);
+        Run(() => ExplainCoreAsync(repository, tag, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="PreviewPolicyChange(RepositoryName, TagMutabilityPolicy)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -20,7 +20,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The changes, in ordinal order of tag.</returns>
     public ValueTask<ImmutableArray<TagProtectionChange>> PreviewPolicyChangeAsync(RepositoryName repository, TagMutabilityPolicy proposedPolicy, CancellationToken cancellationToken = default) =>
-        Run(() => PreviewPolicyChange(repository, proposedPolicy), cancellationToken);
+        Run(() => PreviewPolicyChangeCoreAsync(repository, proposedPolicy, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="VerifyPattern(RepositoryName, TagFilter)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -28,7 +28,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The matching ids, in ordinal order of tag.</returns>
     public ValueTask<ImmutableArray<ImageId>> VerifyPatternAsync(RepositoryName repository, TagFilter filter, CancellationToken cancellationToken = default) =>
-        Run(() => VerifyPattern(repository, filter), cancellationToken);
+        Run(() => VerifyPatternCoreAsync(repository, filter, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="CheckPushPlan(RepositoryName, IEnumerable{ValueTuple{Tag, Digest}}, TagMutabilityPolicy?)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -41,14 +41,14 @@ public sealed partial class Registry
         IEnumerable<(Tag Tag, Digest Digest)> plan,
         TagMutabilityPolicy? policy = null,
         CancellationToken cancellationToken = default) =>
-        Run(() => CheckPushPlan(repository, plan, policy), cancellationToken);
+        Run(() => CheckPushPlanCoreAsync(repository, plan, policy, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="GetHistory(RepositoryName)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The retained events, oldest first.</returns>
     public ValueTask<ImmutableArray<TagEvent>> GetHistoryAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
-        Run(() => GetHistory(repository), cancellationToken);
+        Run(() => GetHistoryCoreAsync(repository, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="ResolveAt(RepositoryName, Tag, DateTimeOffset)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -57,7 +57,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>What the tag named then, or unknown.</returns>
     public ValueTask<TagResolution> ResolveAtAsync(RepositoryName repository, Tag tag, DateTimeOffset instant, CancellationToken cancellationToken = default) =>
-        Run(() => ResolveAt(repository, tag, instant), cancellationToken);
+        Run(() => ResolveAtCoreAsync(repository, tag, instant, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="PlanUntaggedExpiry(RepositoryName, TimeSpan)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -65,7 +65,7 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The plan.</returns>
     public ValueTask<UntaggedExpiryPlan> PlanUntaggedExpiryAsync(RepositoryName repository, TimeSpan olderThan, CancellationToken cancellationToken = default) =>
-        Run(() => PlanUntaggedExpiry(repository, olderThan), cancellationToken);
+        Run(() => PlanUntaggedExpiryCoreAsync(repository, olderThan, cancellationToken), cancellationToken);
 
     /// <summary>The <c>ValueTask</c> form of <see cref="ExpireUntagged(RepositoryName, TimeSpan)"/>; errors are carried by the task.</summary>
     /// <param name="repository">The repository's name.</param>
@@ -73,5 +73,5 @@ public sealed partial class Registry
     /// <param name="cancellationToken">Cancels the call before it starts.</param>
     /// <returns>The plan applied.</returns>
     public ValueTask<UntaggedExpiryPlan> ExpireUntaggedAsync(RepositoryName repository, TimeSpan olderThan, CancellationToken cancellationToken = default) =>
-        Run(() => ExpireUntagged(repository, olderThan), cancellationToken);
+        Run(() => ExpireUntaggedCoreAsync(repository, olderThan, cancellationToken), cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TagImmutability.Registries;
+using TagImmutability.Storage;
 
 namespace TagImmutability;
 
@@ -26,29 +27,8 @@ public sealed partial class Registry
     /// <exception cref="ImageTagAlreadyExistsException">The tag is immutable and names a digest already, this one or another (decision Q1). The refusal is recorded in the tag history as <see cref="TagEventKind.Rejected"/>.</exception>
     /// <exception cref="ImageAlreadyExistsException">The mutable tag already names this digest, or an untagged push repeats a stored digest (Q1, Q2).</exception>
     /// <exception cref="LimitExceededException">The image would have more tags, or the repository more images, than the limits allow.</exception>
-    public ImageDetail PutImage(RepositoryName repository, ReadOnlyMemory<byte> manifest, Tag? tag = null, MediaType? mediaType = null, Digest? imageDigest = null)
-    {
-        ValidateName(repository);
-        ParsedManifest parsed = ParseManifest(manifest, mediaType);
-        if (tag is { } t)
-        {
-            ValidateTag(t);
-        }
-
-        if (imageDigest is { IsDefault: true })
-        {
-            throw new ArgumentException("imageDigest is default(Digest), which names no content: pass null to skip the check", nameof(imageDigest));
-        }
-
-        return Write(
-            repository,
-            state =>
-            {
-                (RepositoryState after, ImageDetail image) = Store(state, parsed, tag, imageDigest);
-                return (tag is { } written ? RecordTagChanges(state, after, [written]) : after, image);
-            },
-            RecordRejection);
-    }
+    public ImageDetail PutImage(RepositoryName repository, ReadOnlyMemory<byte> manifest, Tag? tag = null, MediaType? mediaType = null, Digest? imageDigest = null) =>
+        Sync(PutImageCoreAsync(repository, manifest, tag, mediaType, imageDigest, CancellationToken.None));
 
     /// <summary>
     /// ECR's <c>BatchGetImage</c>: each id is looked up on its own; an id that is not found becomes a failure, not an
@@ -60,10 +40,13 @@ public sealed partial class Registry
     /// <exception cref="ArgumentNullException"><paramref name="imageIds"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 ids.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public BatchGetImageResult BatchGetImage(RepositoryName repository, IEnumerable<ImageId> imageIds)
+    public BatchGetImageResult BatchGetImage(RepositoryName repository, IEnumerable<ImageId> imageIds) =>
+        Sync(BatchGetImageCoreAsync(repository, imageIds, CancellationToken.None));
+
+    private async ValueTask<BatchGetImageResult> BatchGetImageCoreAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken)
     {
         ImmutableArray<ImageId> ids = Ids(imageIds);
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(repository, QueryFor(ids), cancellationToken).ConfigureAwait(false);
         var images = ImmutableArray.CreateBuilder<RetrievedImage>();
         var failures = ImmutableArray.CreateBuilder<ImageFailure>();
         foreach (ImageId id in ids)
@@ -92,11 +75,14 @@ public sealed partial class Registry
     /// <exception cref="ArgumentNullException"><paramref name="imageIds"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 ids.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public BatchDeleteImageResult BatchDeleteImage(RepositoryName repository, IEnumerable<ImageId> imageIds)
+    public BatchDeleteImageResult BatchDeleteImage(RepositoryName repository, IEnumerable<ImageId> imageIds) =>
+        Sync(BatchDeleteImageCoreAsync(repository, imageIds, CancellationToken.None));
+
+    private async ValueTask<BatchDeleteImageResult> BatchDeleteImageCoreAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken)
     {
         ImmutableArray<ImageId> ids = Ids(imageIds);
         ValidateName(repository);
-        return Write(repository, state =>
+        return await WriteAsync(repository, QueryFor(ids), state =>
         {
             RepositoryState before = state;
             var deleted = ImmutableArray.CreateBuilder<ImageId>();
@@ -125,7 +111,7 @@ public sealed partial class Registry
 
             state = RecordTagChanges(before, state, deleted.Where(d => d.Tag is not null).Select(d => d.Tag!.Value));
             return (state, new BatchDeleteImageResult(deleted.ToImmutable(), failures.ToImmutable()));
-        });
+        }, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ECR's <c>DescribeImages</c> without ids or filter: every image, in push order.</summary>
@@ -140,10 +126,13 @@ public sealed partial class Registry
     /// <returns>The images.</returns>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagStatus"/> is not a defined value.</exception>
-    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, TagStatus tagStatus)
+    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, TagStatus tagStatus) =>
+        Sync(DescribeImagesCoreAsync(repository, tagStatus, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<ImageDetail>> DescribeImagesCoreAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken)
     {
         TagStatus status = Checked(tagStatus);
-        return [.. Read(repository).ImagesInPushOrder().Where(i => Passes(i, status))];
+        return [.. (await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false)).ImagesInPushOrder().Where(i => Passes(i, status))];
     }
 
     /// <summary>ECR's <c>DescribeImages</c> with ids: every id must name an image, or the whole call fails.</summary>
@@ -154,7 +143,10 @@ public sealed partial class Registry
     /// <exception cref="InvalidParameterException">Fewer than 1 or more than 100 ids, or an id with neither digest nor tag (checked before the repository and the images, decision Q11).</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <exception cref="ImageNotFoundException">An id names no image, or its tag and digest disagree (the first such id is named).</exception>
-    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, IEnumerable<ImageId> imageIds)
+    public ImmutableArray<ImageDetail> DescribeImages(RepositoryName repository, IEnumerable<ImageId> imageIds) =>
+        Sync(DescribeImagesCoreAsync(repository, imageIds, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<ImageDetail>> DescribeImagesCoreAsync(RepositoryName repository, IEnumerable<ImageId> imageIds, CancellationToken cancellationToken)
     {
         ImmutableArray<ImageId> ids = Ids(imageIds);
 
@@ -164,7 +156,7 @@ public sealed partial class Registry
             throw new InvalidParameterException("imageIds", "Member must have an imageDigest or an imageTag", null);
         }
 
-        RepositoryState state = Read(repository);
+        RepositoryState state = await ReadAsync(repository, QueryFor(ids), cancellationToken).ConfigureAwait(false);
         var images = new List<ImageDetail>();
         foreach (ImageId id in ids)
         {
@@ -197,11 +189,57 @@ public sealed partial class Registry
     /// <returns>The ids.</returns>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagStatus"/> is not a defined value.</exception>
-    public ImmutableArray<ImageId> ListImages(RepositoryName repository, TagStatus tagStatus)
+    public ImmutableArray<ImageId> ListImages(RepositoryName repository, TagStatus tagStatus) =>
+        Sync(ListImagesCoreAsync(repository, tagStatus, CancellationToken.None));
+
+    private async ValueTask<ImmutableArray<ImageId>> ListImagesCoreAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken)
     {
         TagStatus status = Checked(tagStatus);
-        return [.. Read(repository).ImagesInPushOrder().Where(i => Passes(i, status)).SelectMany(i => ListedIds(i))];
+        return [.. (await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false)).ImagesInPushOrder().Where(i => Passes(i, status)).SelectMany(i => ListedIds(i))];
     }
+
+    private async ValueTask<ImageDetail> PutImageCoreAsync(
+        RepositoryName repository,
+        ReadOnlyMemory<byte> manifest,
+        Tag? tag,
+        MediaType? mediaType,
+        Digest? imageDigest,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ValidateName(repository);
+        ParsedManifest parsed = ParseManifest(manifest, mediaType);
+        if (tag is { } t)
+        {
+            ValidateTag(t);
+        }
+
+        if (imageDigest is { IsDefault: true })
+        {
+            throw new ArgumentException("imageDigest is default(Digest), which names no content: pass null to skip the check", nameof(imageDigest));
+        }
+
+        // What the decision depends on: the tag, the image, and for an index the images it references.
+        RepositoryQuery query = _memory is not null ? RepositoryQuery.None : RepositoryQuery.For(
+            tag is { } asked ? [asked] : [],
+            [parsed.Digest, .. parsed.Manifest is ImageIndex index ? index.ManifestDigests : []]);
+        return await WriteAsync(
+            repository,
+            query,
+            state =>
+            {
+                (RepositoryState after, ImageDetail image) = StoreImage(state, parsed, tag, imageDigest);
+                return (tag is { } written ? RecordTagChanges(state, after, [written]) : after, image);
+            },
+            RecordRejection,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // The images a batch of ids names, for a read over a store (in memory every read sees the whole repository).
+    private RepositoryQuery QueryFor(ImmutableArray<ImageId> ids) =>
+        _memory is not null ? RepositoryQuery.None : RepositoryQuery.For(
+            ids.Where(i => i.Tag is not null).Select(i => i.Tag!.Value),
+            ids.Where(i => i.Digest is not null).Select(i => i.Digest!.Value));
 
     // The ids ListImages lists for one image: one per tag, in tag order, or the digest alone when untagged.
     internal static ImmutableArray<ImageId> ListedIds(ImageDetail image) =>
@@ -261,7 +299,7 @@ public sealed partial class Registry
         return state.With(images: state.Images.SetItem(digest, result), tags: state.Tags.SetItem(newTag.Value, digest));
     }
 
-    private (RepositoryState, ImageDetail) Store(RepositoryState state, ParsedManifest parsed, Tag? tag, Digest? imageDigest)
+    private (RepositoryState, ImageDetail) StoreImage(RepositoryState state, ParsedManifest parsed, Tag? tag, Digest? imageDigest)
     {
         if (imageDigest is { } provided && provided != parsed.Digest)
         {
@@ -274,7 +312,7 @@ public sealed partial class Registry
 
     private RepositoryState Add(RepositoryState state, ParsedManifest parsed, ImmutableArray<Tag> tags, out ImageDetail image)
     {
-        if (state.Images.Count >= Options.MaxImagesPerRepository)
+        if (state.ImageCount >= Options.MaxImagesPerRepository)
         {
             throw LimitExceededException.ImagesPerRepository(RegistryId, state.Info.Name, parsed.Digest, Options.MaxImagesPerRepository);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TagImmutability.Registries;
+using TagImmutability.Storage;
 
 namespace TagImmutability;
 
@@ -17,11 +18,8 @@ public sealed partial class Registry
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="olderThan"/> is negative.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public UntaggedExpiryPlan PlanUntaggedExpiry(RepositoryName repository, TimeSpan olderThan)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
-        return Plan(Read(repository), olderThan);
-    }
+    public UntaggedExpiryPlan PlanUntaggedExpiry(RepositoryName repository, TimeSpan olderThan) =>
+        Sync(PlanUntaggedExpiryCoreAsync(repository, olderThan, CancellationToken.None));
 
     /// <summary>
     /// Deletes the old untagged images: computes <see cref="PlanUntaggedExpiry(RepositoryName, TimeSpan)"/> under the
@@ -34,11 +32,20 @@ public sealed partial class Registry
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="olderThan"/> is negative.</exception>
     /// <exception cref="InvalidParameterException"><paramref name="repository"/> breaks the registry's grammar profile.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
-    public UntaggedExpiryPlan ExpireUntagged(RepositoryName repository, TimeSpan olderThan)
+    public UntaggedExpiryPlan ExpireUntagged(RepositoryName repository, TimeSpan olderThan) =>
+        Sync(ExpireUntaggedCoreAsync(repository, olderThan, CancellationToken.None));
+
+    private async ValueTask<UntaggedExpiryPlan> PlanUntaggedExpiryCoreAsync(RepositoryName repository, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
+        return Plan(await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false), olderThan);
+    }
+
+    private async ValueTask<UntaggedExpiryPlan> ExpireUntaggedCoreAsync(RepositoryName repository, TimeSpan olderThan, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
         ValidateName(repository);
-        return Write(repository, state =>
+        return await WriteAsync(repository, RepositoryQuery.All, state =>
         {
             UntaggedExpiryPlan plan = Plan(state, olderThan);
             foreach (ImageDetail image in plan.Expired)
@@ -47,7 +54,7 @@ public sealed partial class Registry
             }
 
             return (state, plan);
-        });
+        }, null, cancellationToken).ConfigureAwait(false);
     }
 
     private UntaggedExpiryPlan Plan(RepositoryState state, TimeSpan olderThan)

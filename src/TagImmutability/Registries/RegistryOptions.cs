@@ -25,7 +25,11 @@ public sealed class RegistryOptions
     /// <summary>The default bound on each repository's tag history: 10,000 events.</summary>
     public const int DefaultMaxHistoryEventsPerRepository = 10_000;
 
+    /// <summary>The default number of attempts of a write over a shared store before it gives up: 64.</summary>
+    public const int DefaultMaxStoreAttempts = 64;
+
     private readonly int _maxHistoryEventsPerRepository = DefaultMaxHistoryEventsPerRepository;
+    private readonly int _maxStoreAttempts = DefaultMaxStoreAttempts;
     private readonly string _registryId = DefaultRegistryId;
     private readonly string _region = DefaultRegion;
     private readonly int _maxTagsPerImage = DefaultMaxTagsPerImage;
@@ -117,6 +121,18 @@ public sealed class RegistryOptions
     {
         get => _maxHistoryEventsPerRepository;
         init => _maxHistoryEventsPerRepository = Positive(value);
+    }
+
+    /// <summary>
+    /// Over a shared <see cref="Storage.RegistryStore"/> (not in memory): how many times one write is read, decided and
+    /// committed before the registry gives up with <see cref="Storage.StoreConflictException"/>. An attempt fails only
+    /// when another write changed what this one read, so each failed attempt is another write's success; 64 by default.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int MaxStoreAttempts
+    {
+        get => _maxStoreAttempts;
+        init => _maxStoreAttempts = Positive(value);
     }
 
     /// <summary>

@@ -22,9 +22,13 @@ internal sealed class RepositoryState
         ImmutableDictionary<string, Digest> tags,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>> referencedBy,
         long nextSequence,
-        TagHistory history)
+        TagHistory history,
+        long policyVersion = 0,
+        long unloadedImages = 0)
     {
         History = history;
+        PolicyVersion = policyVersion;
+        UnloadedImages = unloadedImages;
         Info = info;
         Images = images;
         Tags = tags;
@@ -52,7 +56,20 @@ internal sealed class RepositoryState
     /// </summary>
     public TagHistory History { get; }
 
-    public RepositoryState WithHistory(TagHistory history) => new(Info, Images, Tags, ReferencedBy, NextSequence, history);
+    /// <summary>The version of <see cref="RepositoryInfo.Policy"/>: 0 at creation, one more after each policy change.</summary>
+    public long PolicyVersion { get; }
+
+    /// <summary>
+    /// How many of the repository's images this snapshot does not hold: 0 for a whole repository; more for the partial
+    /// snapshot a registry over a <see cref="Storage.RegistryStore"/> reads for one write, which holds only the images
+    /// the write's decision depends on.
+    /// </summary>
+    public long UnloadedImages { get; }
+
+    /// <summary>How many images the whole repository holds (limits count all of them, loaded or not).</summary>
+    public long ImageCount => Images.Count + UnloadedImages;
+
+    public RepositoryState WithHistory(TagHistory history) => new(Info, Images, Tags, ReferencedBy, NextSequence, history, PolicyVersion, UnloadedImages);
 
     public RepositoryState With(
         RepositoryInfo? info = null,
@@ -60,7 +77,15 @@ internal sealed class RepositoryState
         ImmutableDictionary<string, Digest>? tags = null,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>>? referencedBy = null,
         long? nextSequence = null) =>
-        new(info ?? Info, images ?? Images, tags ?? Tags, referencedBy ?? ReferencedBy, nextSequence ?? NextSequence, History);
+        new(
+            info ?? Info,
+            images ?? Images,
+            tags ?? Tags,
+            referencedBy ?? ReferencedBy,
+            nextSequence ?? NextSequence,
+            History,
+            info is not null && info.Policy != Info.Policy ? PolicyVersion + 1 : PolicyVersion,
+            UnloadedImages);
 
     public IEnumerable<ImageDetail> ImagesInPushOrder() => Images.Values.OrderBy(i => i.Sequence);
 }
@@ -68,9 +93,13 @@ internal sealed class RepositoryState
 /// <summary>A repository's lock and its current snapshot. <see cref="Deleted"/> is set once, under both locks.</summary>
 internal sealed class RepositoryCell
 {
+    private static long _lastKey;
     private volatile RepositoryState _state;
 
     public RepositoryCell(RepositoryState state) => _state = state;
+
+    /// <summary>This incarnation's identity (<see cref="Storage.StoredRepository.Key"/>): unique in the process.</summary>
+    public long Key { get; } = Interlocked.Increment(ref _lastKey);
 
     public object Gate { get; } = new();
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TagImmutability.Registries;
+using TagImmutability.Storage;
 
 namespace TagImmutability;
 
@@ -8,22 +9,29 @@ public sealed partial class Registry
 {
     // Each repository's current snapshot, read once, in ordinal order of name: a consistent point in time per repository.
     internal ImmutableArray<RepositoryState> CaptureRepositoryStates() =>
-        [.. _repositories.Values.Select(cell => cell.State).OrderBy(state => state.Info.Name)];
+        [.. InMemory().Repositories.Values.Select(cell => cell.State).OrderBy(state => state.Info.Name)];
 
     // One repository's current snapshot, read once (for TagDecisionState.FromRegistry).
-    internal RepositoryState ReadRepositoryState(RepositoryName name) => Read(name);
+    internal RepositoryState ReadRepositoryState(RepositoryName name) =>
+        InMemory().Repositories.TryGetValue(name, out RepositoryCell? cell) ? cell.State : throw new RepositoryNotFoundException(RegistryId, name);
+
+    // Snapshots read and install the in-memory store's states directly; a shared store (such as PostgreSQL) keeps its
+    // own durable state, backed up with the database's tools.
+    private InMemoryRegistryStore InMemory() => _memory ?? throw new NotSupportedException(
+        "snapshots are taken of and read into a registry kept in memory; this registry's state lives in a shared store, which keeps it durably itself");
 
     // Installs the states of a snapshot into this registry, which must be new and empty; they become its repositories.
     internal void InstallRepositoryStates(IEnumerable<RepositoryState> states)
     {
-        lock (_repositoriesGate)
+        InMemoryRegistryStore memory = InMemory();
+        lock (memory.Gate)
         {
-            if (!_repositories.IsEmpty)
+            if (!memory.Repositories.IsEmpty)
             {
                 throw new InvalidOperationException("a snapshot is installed into a new, empty registry only");
             }
 
-            _repositories = states.ToImmutableDictionary(state => state.Info.Name, state => new RepositoryCell(state));
+            memory.Repositories = states.ToImmutableDictionary(state => state.Info.Name, state => new RepositoryCell(state));
         }
     }
 

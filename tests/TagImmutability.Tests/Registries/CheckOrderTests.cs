@@ -6,9 +6,17 @@ namespace TagImmutability.Tests.Registries;
 /// Decision Q11, parameters before the repository and the images, for the calls where the model-based test found the
 /// registry checking in another order.
 /// </summary>
-public sealed class CheckOrderTests
+/// <remarks>Runs against the default registry here; derived classes run the same rules against other stores.</remarks>
+public class CheckOrderTests
 {
-    private readonly Registry _registry = new();
+    private readonly Registry _registry;
+
+    public CheckOrderTests()
+        : this(RegistryFactory.InMemory)
+    {
+    }
+
+    protected CheckOrderTests(RegistryFactory factory) => _registry = factory.Create(RegistryOptions.Default);
 
     [Fact]
     public void DescribeImages_with_an_empty_id_is_InvalidParameterException_even_when_the_repository_is_missing()

@@ -7,12 +7,19 @@ namespace TagImmutability.Tests.Registries;
 /// <summary>
 /// One test per rule of the ECR specification we follow (../shared/spec/ecr-tag-mutability.md); each name says the rule.
 /// </summary>
-public sealed class EcrTagMutabilityTests
+/// <remarks>Runs against the default registry here; derived classes run the same rules against other stores.</remarks>
+public class EcrTagMutabilityTests
 {
     private readonly ManualClock _clock = new();
     private readonly Registry _registry;
 
-    public EcrTagMutabilityTests() => _registry = new Registry(new RegistryOptions { TimeProvider = _clock, Region = "ap-northeast-1" });
+    public EcrTagMutabilityTests()
+        : this(RegistryFactory.InMemory)
+    {
+    }
+
+    protected EcrTagMutabilityTests(RegistryFactory factory) =>
+        _registry = factory.Create(new RegistryOptions { TimeProvider = _clock, Region = "ap-northeast-1" });
 
     private RepositoryInfo Create(string name, ImageTagMutability mode = ImageTagMutability.Mutable, params string[] filters) =>
         _registry.CreateRepository(Name(name), TagMutabilityPolicy.Create(mode, filters.Select(TagFilter.Parse)));
@@ -551,14 +558,17 @@ public sealed class EcrTagMutabilityTests
     // --- async forms --------------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task Async_forms_complete_synchronously_and_carry_errors_in_the_task()
+    public async Task Async_forms_carry_errors_in_the_task_and_complete_synchronously_in_memory()
     {
+        // In memory the ValueTask forms complete before they return; over a store doing I/O they need not.
+        bool inMemory = _registry.Store is global::TagImmutability.Storage.InMemoryRegistryStore;
         ValueTask<RepositoryInfo> created = _registry.CreateRepositoryAsync(Name("app"), TagMutabilityPolicy.Immutable);
-        Assert.True(created.IsCompletedSuccessfully);
+        Assert.True(created.IsCompletedSuccessfully || !inMemory);
+        await created;
         ParsedManifest manifest = Manifests.Image("x", 1);
         await _registry.PutImageAsync(Name("app"), manifest.Content, Tag.Parse("v1"));
         ValueTask<ImageDetail> failed = _registry.PutImageAsync(Name("app"), Manifests.Image("y", 1).Content, Tag.Parse("v1"));
-        Assert.True(failed.IsFaulted);
+        Assert.True(failed.IsFaulted || !inMemory);
         await Assert.ThrowsAsync<ImageTagAlreadyExistsException>(async () => await failed);
         Assert.Equal(manifest.Digest, await _registry.ResolveTagAsync(Name("app"), Tag.Parse("v1")));
         using var cancelled = new CancellationTokenSource();

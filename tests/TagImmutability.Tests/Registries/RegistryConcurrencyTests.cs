@@ -193,19 +193,28 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void Concurrent_histories_are_linearizable_and_readers_see_only_pushed_digests(ImageTagMutability mode, Churn churn)
+    public void Concurrent_histories_are_linearizable_and_readers_see_only_pushed_digests(ImageTagMutability mode, Churn churn) =>
+        output.WriteLine(CheckLinearizable(mode, churn, RegistryFactory.InMemory, rounds: 25, maxReads: 1500));
+
+    /// <summary>
+    /// Runs <paramref name="rounds"/> random concurrent histories (3 writers, a reader, a final snapshot) against
+    /// registries <paramref name="factory"/> builds, each thread on its own node (<see cref="RegistryFactory.CreateNodes"/>),
+    /// and asserts that each history is linearizable with respect to the reference model, that readers saw only pushed
+    /// digests, and that every node ends with the same view. Returns a summary for the test output.
+    /// </summary>
+    public static string CheckLinearizable(ImageTagMutability mode, Churn churn, RegistryFactory factory, int rounds, int maxReads)
     {
-        const int Writers = 3, WriterSteps = 48, Rounds = 25, MaxReads = 1500;
+        const int Writers = 3, WriterSteps = 48;
         int seed = Environment.TickCount;
         int totalNodes = 0, totalReads = 0, overlaps = 0;
-        for (int round = 0; round < Rounds; round++)
+        for (int round = 0; round < rounds; round++)
         {
             var random = new Random(seed + round);
-            var registry = new Registry(new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } });
-            var driver = new RegistryDriver(registry);
+            Registry[] nodes = factory.CreateNodes(new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } }, Writers + 2);
+            RegistryDriver[] drivers = [.. nodes.Select(n => new RegistryDriver(n))];
             var model = new ReferenceRegistry(Limits.Ecr);
             var create = new CreateRepo("app", mode, mode is ImageTagMutability.Mutable or ImageTagMutability.Immutable ? [] : ["a*"]);
-            Assert.Equal(model.Apply(create), driver.Apply(create));
+            Assert.Equal(model.Apply(create), drivers[0].Apply(create));
             Step[][] programs = [.. Enumerable.Range(0, Writers).Select(_ => Enumerable.Range(0, WriterSteps).Select(_ => WriterStep(random, churn, create)).ToArray())];
 
             var recorder = new HistoryRecorder();
@@ -227,7 +236,7 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
                             lockstep.SignalAndWait(Deadline);
                         }
 
-                        recorder.Record(thread, logs[thread], driver, programs[thread][i]);
+                        recorder.Record(thread, logs[thread], drivers[thread], programs[thread][i]);
                     }
 
                     Interlocked.Decrement(ref writersLeft);
@@ -237,23 +246,25 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
             bodies.Add(() =>
             {
                 Start(barrier);
-                for (int i = 0; i < MaxReads && Volatile.Read(ref writersLeft) > 0; i++)
+                for (int i = 0; i < maxReads && Volatile.Read(ref writersLeft) > 0; i++)
                 {
                     Step read = i % 16 == 15 ? new DescribeAll("app", TagStatus.Any) : new Resolve("app", RaceTags[i % RaceTags.Length]);
-                    recorder.Record(Writers, logs[Writers], driver, read);
+                    recorder.Record(Writers, logs[Writers], drivers[Writers], read);
                     Thread.Yield(); // leave the writers room on a small machine
                 }
             });
             RunThreads([.. bodies]);
 
             // The final state, read after every thread finished, is one more call that must fit the same order.
-            recorder.Record(Writers + 1, logs[Writers + 1], driver, new Snapshot());
+            recorder.Record(Writers + 1, logs[Writers + 1], drivers[Writers + 1], new Snapshot());
             totalReads += logs[Writers].Count;
             HistoryOp[] writeOps = [.. logs.Take(Writers).SelectMany(l => l)];
             overlaps += writeOps.Sum(a => writeOps.Count(b => a.Thread < b.Thread && a.Invoke < b.Response && b.Invoke < a.Response));
 
-            string context = $"seed {seed + round} ({mode}, churn: {churn}), history:\n{string.Join("\n", logs.SelectMany(l => l).OrderBy(o => o.Invoke))}";
-            Assert.True(Invariants.Check(registry, driver.View()) is null, $"{Invariants.Check(registry, driver.View())}\n{context}");
+            string context = $"seed {seed + round} ({mode}, churn: {churn}, {factory}), history:\n{string.Join("\n", logs.SelectMany(l => l).OrderBy(o => o.Invoke))}";
+            Assert.True(Invariants.Check(nodes[0], drivers[0].View()) is null, $"{Invariants.Check(nodes[0], drivers[0].View())}\n{context}");
+            string agreed = Outcomes.Render(drivers[0].View());
+            Assert.All(drivers, d => Assert.Equal(agreed, Outcomes.Render(d.View())));
             CheckReaders(logs, churn == Churn.ModeChanges ? null : create, context);
 
             var checker = new LinearizabilityChecker(logs);
@@ -262,7 +273,7 @@ public sealed class RegistryConcurrencyTests(ITestOutputHelper output)
             totalNodes += checker.Nodes;
         }
 
-        output.WriteLine($"seed {seed}: {Rounds} rounds, {totalReads} reads, {overlaps} overlapping pairs of writes, {totalNodes} search nodes");
+        return $"seed {seed}: {rounds} rounds, {totalReads} reads, {overlaps} overlapping pairs of writes, {totalNodes} search nodes ({factory})";
     }
 
     /// <summary>

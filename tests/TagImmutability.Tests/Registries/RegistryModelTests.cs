@@ -53,10 +53,13 @@ public sealed class RegistryModelTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs one scenario; throws, with the whole history, at the first disagreement or broken invariant.</summary>
-    internal static List<string> Run(Scenario scenario)
+    internal static List<string> Run(Scenario scenario) => Run(scenario, RegistryFactory.InMemory);
+
+    /// <summary>Runs one scenario against a registry <paramref name="factory"/> builds; throws at the first disagreement.</summary>
+    public static List<string> Run(Scenario scenario, RegistryFactory factory)
     {
         var clock = new ManualClock { Now = RegistryDriver.Epoch };
-        var registry = new Registry(new RegistryOptions
+        Registry registry = factory.Create(new RegistryOptions
         {
             TimeProvider = clock,
             MaxTagsPerImage = scenario.Limits.MaxTagsPerImage,
