@@ -13,6 +13,7 @@ namespace TagImmutability.Tests.Concurrency;
 /// Longer run: <c>TAGIMM_LONG_RUNS=1 dotnet test tests/TagImmutability.Tests --filter FullyQualifiedName~Concurrency</c>
 /// (40 times the histories); <c>TAGIMM_SEED=n</c> replays a run.
 /// </summary>
+[Collection(Fuzzing.TimingCollection.Name)]
 public sealed class LinearizabilityTests(ITestOutputHelper output)
 {
     private const int Workers = 3;
@@ -23,17 +24,36 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             $"{Histories} histories, {Calls} calls, {Overlaps} overlapping pairs of writes ({RoundsWithOverlap} histories with at least one), {Nodes} search nodes, {Elapsed.TotalSeconds:F1} s";
     }
 
-    /// <summary>Runs histories until <paramref name="rounds"/> are done or one is not linearizable; returns the first violation's report.</summary>
-    private static (string? Violation, Totals Totals) Run(int seed, int rounds, Func<Registry, Func<Step, string>> implementation)
+    /// <summary>
+    /// A stopped clock that gives up the processor whenever it is read. The registry reads its clock inside a
+    /// repository's write lock (to stamp a new image or a tag event), so a write yields while it holds the lock: the
+    /// other workers' calls start meanwhile, and calls overlap even when the machine is busy.
+    /// </summary>
+    private sealed class YieldingClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow()
+        {
+            Thread.Yield();
+            return RegistryDriver.Epoch;
+        }
+    }
+
+    /// <summary>
+    /// Runs histories until <paramref name="rounds"/> are done, or at least <paramref name="minimum"/> are done and
+    /// <paramref name="budget"/> has passed (a busy machine checks fewer), or one is not linearizable; returns the first
+    /// violation's report.
+    /// </summary>
+    private static (string? Violation, Totals Totals) Run(int seed, int rounds, int minimum, TimeSpan budget, Func<Registry, Func<Step, string>> implementation)
     {
         var random = new Random(seed);
         var watch = Stopwatch.StartNew();
         int calls = 0, overlaps = 0, withOverlap = 0, nodes = 0;
         using var runner = new RoundRunner(Workers);
-        for (int round = 0; round < rounds; round++)
+        int round = 0;
+        for (; round < rounds && (round < minimum || watch.Elapsed < budget); round++)
         {
             ShortHistories.Round history = ShortHistories.Next(random, Workers);
-            var registry = new Registry(new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } });
+            var registry = new Registry(new RegistryOptions { TimeProvider = new YieldingClock() });
             var driver = new RegistryDriver(registry);
             var model = new ReferenceRegistry(Limits.Ecr);
             foreach (Step step in history.Setup)
@@ -64,27 +84,32 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             }
         }
 
-        return (null, new Totals(rounds, calls, overlaps, withOverlap, nodes, watch.Elapsed));
+        return (null, new Totals(round, calls, overlaps, withOverlap, nodes, watch.Elapsed));
     }
 
     [Fact]
     public void Thousands_of_short_concurrent_histories_are_linearizable()
     {
         int seed = RunLength.Seed();
-        (string? violation, Totals totals) = Run(seed, RunLength.Of(2000), registry => new RegistryDriver(registry).Apply);
+        (string? violation, Totals totals) = Run(
+            seed,
+            RunLength.Of(2000),
+            RunLength.Of(1000),
+            RunLength.IsLong ? TimeSpan.MaxValue : TimeSpan.FromSeconds(15),
+            registry => new RegistryDriver(registry).Apply);
 
         output.WriteLine($"seed {seed}: {totals}");
         Assert.True(violation is null, violation);
 
-        // Not vacuous: the workers' writes really ran at the same time in a good share of the histories.
-        Assert.True(totals.RoundsWithOverlap * 10 >= totals.Histories, $"only {totals.RoundsWithOverlap} of {totals.Histories} histories had overlapping writes");
+        // Not vacuous: the workers' writes really ran at the same time in most histories.
+        Assert.True(totals.RoundsWithOverlap * 2 >= totals.Histories, $"only {totals.RoundsWithOverlap} of {totals.Histories} histories had overlapping writes");
     }
 
     [Fact]
     public void A_registry_with_a_non_atomic_check_then_act_is_caught()
     {
         int seed = RunLength.Seed();
-        (string? violation, Totals totals) = Run(seed, 3000, registry => new CheckThenActRegistry(registry).Apply);
+        (string? violation, Totals totals) = Run(seed, 3000, 3000, TimeSpan.MaxValue, registry => new CheckThenActRegistry(registry).Apply);
 
         output.WriteLine($"seed {seed}: caught after {totals}");
         Assert.NotNull(violation);

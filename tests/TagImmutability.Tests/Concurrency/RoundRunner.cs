@@ -5,8 +5,8 @@ namespace TagImmutability.Tests.Concurrency;
 
 /// <summary>
 /// Runs many short concurrent histories on a fixed set of worker threads (starting threads per history would cost more
-/// than the history): each round, every worker runs its program against the round's implementation at the same
-/// moment, and the round ends when all are done. Every wait is bounded by <see cref="Deadline"/>, and running out of
+/// than the history): each round, the workers leave a spinning barrier together and each runs its program against the
+/// round's implementation; the round ends when all are done. Every wait is bounded by <see cref="Deadline"/>, and running out of
 /// time fails the test (a hang or a deadlock), rather than hiding it.
 /// </summary>
 public sealed class RoundRunner : IDisposable
@@ -14,7 +14,7 @@ public sealed class RoundRunner : IDisposable
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private readonly Barrier _barrier;
-    private readonly SpinBarrier _lockstep;
+    private readonly SpinBarrier _start;
     private readonly Thread[] _workers;
     private readonly ConcurrentQueue<Exception> _errors = new();
     private Step[][] _programs = [];
@@ -26,7 +26,7 @@ public sealed class RoundRunner : IDisposable
     public RoundRunner(int workers)
     {
         _barrier = new Barrier(workers + 1);
-        _lockstep = new SpinBarrier(workers);
+        _start = new SpinBarrier(workers);
         _workers = [.. Enumerable.Range(0, workers).Select(w => new Thread(() => Work(w)) { IsBackground = true, Name = $"history worker {w}" })];
         foreach (Thread worker in _workers)
         {
@@ -65,16 +65,12 @@ public sealed class RoundRunner : IDisposable
 
             try
             {
-                // Lockstep: before each call, every worker waits (spinning) for the others, so that their calls start
-                // together and overlap, which a blocking barrier's wake-up latency would prevent.
-                int steps = _programs.Max(p => p.Length);
-                for (int i = 0; i < steps; i++)
+                // The workers leave a spinning barrier together, so that their calls start at nearly the same moment,
+                // which a blocking barrier's wake-up latency would prevent.
+                _start.SignalAndWait(Deadline);
+                foreach (Step step in _programs[worker])
                 {
-                    _lockstep.SignalAndWait(Deadline);
-                    if (i < _programs[worker].Length)
-                    {
-                        _recorder.Record(worker, _logs[worker], _apply, _programs[worker][i]);
-                    }
+                    _recorder.Record(worker, _logs[worker], _apply, step);
                 }
             }
             catch (Exception error)
@@ -116,7 +112,7 @@ public sealed class SpinBarrier(int participants)
         {
             if (Environment.TickCount64 > end)
             {
-                throw new TimeoutException($"the threads did not all reach the lockstep barrier within {timeout.TotalSeconds} s: a hang or a deadlock");
+                throw new TimeoutException($"the threads did not all reach the barrier within {timeout.TotalSeconds} s: a hang or a deadlock");
             }
 
             spin.SpinOnce(sleep1Threshold: -1);

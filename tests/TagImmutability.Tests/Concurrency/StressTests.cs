@@ -12,6 +12,7 @@ namespace TagImmutability.Tests.Concurrency;
 /// immutable tag ever moved under the policies that could have been in force at that moment. A hang or a deadlock
 /// fails the test at the deadline.
 /// </summary>
+[Collection(Fuzzing.TimingCollection.Name)]
 public sealed class StressTests(ITestOutputHelper output)
 {
     private const int Writers = 6, Readers = 2;
@@ -63,7 +64,7 @@ public sealed class StressTests(ITestOutputHelper output)
     [Fact]
     public void The_stress_checks_catch_a_registry_with_a_non_atomic_check_then_act()
     {
-        Exception error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Run(modeChanges: false, 2000, registry => new CheckThenActRegistry(registry).Apply));
+        Exception error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Run(modeChanges: false, 300, registry => new CheckThenActRegistry(registry).Apply));
         output.WriteLine(error.Message);
     }
 

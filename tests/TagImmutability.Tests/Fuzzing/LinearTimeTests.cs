@@ -185,11 +185,14 @@ public sealed class LinearTimeTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>Tests that compare timings run alone: xunit runs no other test while one of these runs.</summary>
+/// <summary>
+/// Tests that compare timings, or that need the machine's cores for their threads to run at the same time, run alone:
+/// xunit runs no other test of the assembly while one of these runs.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TimingCollection
 {
-    public const string Name = "timing comparisons";
+    public const string Name = "timing and thread races, run alone";
 }
 
 /// <summary>
