@@ -8,7 +8,8 @@ namespace TagImmutability.Cli;
 /// The <c>tagimm</c> command line. <c>tagimm replay FILE [--pretty] [--clock TIME]</c> replays an ECR scenario file
 /// against the library's in-memory registry. Exit codes: 0 every expectation held; 1 at least one failed (each is
 /// named on standard error); 2 the scenario or the command line is malformed (the step and the reason are named).
-/// <c>tagimm serve</c> runs a local registry until Ctrl-C (<see cref="Serve.ServeCommand"/>).
+/// <c>tagimm serve</c> runs a local registry until Ctrl-C (<see cref="Serve.ServeCommand"/>); <c>tagimm check</c> is
+/// <see cref="Check.CheckCommand"/>.
 /// </summary>
 internal static class TagImmCommand
 {
@@ -32,6 +33,7 @@ internal static class TagImmCommand
         replay.SetAction(parsed => Replay(parsed.GetValue(file)!, parsed.GetValue(pretty), parsed.GetValue(clock), output, error));
         var root = new RootCommand("tagimm: container registry tag immutability, as Amazon ECR applies it.") { replay };
         root.Subcommands.Add(Serve.ServeCommand.Create(output, error));
+        root.Subcommands.Add(Check.CheckCommand.Create(output, error));
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

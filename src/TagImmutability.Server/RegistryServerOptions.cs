@@ -31,7 +31,8 @@ public sealed class RegistryServerOptions
     /// Where the registry's repositories, images, tags and history live: <see langword="null"/> (the default) keeps
     /// them in this process's memory; a shared store, such as the PostgreSQL one (<c>TagImmutability.PostgreSql</c>),
     /// lets several servers serve one registry, each a stateless node (docs/scaling.md). The caller owns the store and
-    /// disposes it after the server. Blobs are not in it: see <see cref="DataDirectory"/>.
+    /// disposes it after the server. Blobs are not in it: see <see cref="DataDirectory"/>, which then holds blobs only
+    /// (no journal: the store keeps the state durable).
     /// </summary>
     public Storage.RegistryStore? Store { get; init; }
 
@@ -44,11 +45,25 @@ public sealed class RegistryServerOptions
     /// <summary>The tag mutability policy of repositories created on push; ECR's default, <c>MUTABLE</c>, unless set.</summary>
     public TagMutabilityPolicy CreateOnPushPolicy { get; init; } = TagMutabilityPolicy.Mutable;
 
+    /// <summary>The default number of journal records between state snapshots: 10,000.</summary>
+    public const int DefaultSnapshotEveryRecords = 10_000;
+
     /// <summary>
-    /// Where blobs live: <see langword="null"/> (the default) keeps them in memory, capped by
-    /// <see cref="MaxMemoryBlobBytes"/>; a directory stores them content-addressed on disk.
+    /// Where the state lives: <see langword="null"/> (the default) keeps everything in memory (blobs capped by
+    /// <see cref="MaxMemoryBlobBytes"/>) and loses it when the server stops. A directory makes the server durable:
+    /// blobs are stored content-addressed under <c>DIR/blobs/</c>, and every write (repositories, manifests, tags,
+    /// policies, tag history, blob links) is appended to a journal under <c>DIR/state/</c> and flushed to disk
+    /// (<c>fsync</c>) before it is applied and answered, so a server restarted on the same directory, after a crash
+    /// or a clean stop, holds exactly the writes it acknowledged (docs/durability.md).
     /// </summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// With a <see cref="DataDirectory"/>: how many journal records are appended between state snapshots (the state
+    /// is also snapshotted on a clean stop). At least 1; default <see cref="DefaultSnapshotEveryRecords"/>. Smaller
+    /// values make restarts faster and writes that cross the threshold slower (a snapshot writes the whole state).
+    /// </summary>
+    public int SnapshotEveryRecords { get; init; } = DefaultSnapshotEveryRecords;
 
     /// <summary>The cap on the total bytes of blobs kept in memory; a push beyond it is refused. Default 1 GiB.</summary>
     public long MaxMemoryBlobBytes { get; init; } = DefaultMaxMemoryBlobBytes;

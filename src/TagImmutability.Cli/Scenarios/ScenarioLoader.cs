@@ -51,6 +51,11 @@ internal static class ScenarioLoader
         {
             throw new ScenarioException($"the scenario file is not valid JSON: {error.Message}", error);
         }
+        catch (InvalidOperationException error)
+        {
+            // The duplicate-member check unescapes member names: one holding an escaped lone surrogate is not text.
+            throw new ScenarioException($"the scenario holds a member name that is not valid Unicode (an escaped lone surrogate): {error.Message}", error);
+        }
 
         using (document)
         {

@@ -55,8 +55,14 @@ internal static class ServeCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Store blobs content-addressed in this directory instead of memory (manifests and tags stay in memory).",
+            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged.",
             HelpName = "DIR",
+        };
+        var snapshotEvery = new Option<int>("--snapshot-every")
+        {
+            Description = "With --data-dir: journal records between state snapshots (the state is also snapshotted on a clean stop).",
+            DefaultValueFactory = _ => RegistryServerOptions.DefaultSnapshotEveryRecords,
+            HelpName = "RECORDS",
         };
         var registryId = new Option<string?>("--registry-id") { Description = "The 12-digit registry (account) id; 123456789012 by default.", HelpName = "ID" };
         var region = new Option<string?>("--region") { Description = "The AWS region the registry claims; us-east-1 by default.", HelpName = "REGION" };
@@ -79,13 +85,14 @@ internal static class ServeCommand
         };
         var serve = new Command("serve", "Run a local registry with ECR's tag immutability: the OCI distribution API and the ECR API, until Ctrl-C.")
         {
-            port, mutability, exclude, createOnPush, dataDirectory, registryId, region, profile, postgres, postgresSchema,
+            port, mutability, exclude, createOnPush, dataDirectory, snapshotEvery, registryId, region, profile, postgres, postgresSchema,
         };
         serve.SetAction(async (parsed, cancellationToken) =>
         {
             RegistryServerOptions? Build(TextWriter messages, RegistryStore? store) => BuildOptions(
                 parsed.GetValue(port), parsed.GetValue(mutability)!, parsed.GetValue(exclude) ?? [], parsed.GetValue(createOnPush),
-                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, messages, store);
+                parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, messages, store,
+                parsed.GetValue(snapshotEvery));
             RegistryServerOptions? options = Build(error, null);
             if (options is null)
             {
@@ -144,11 +151,27 @@ internal static class ServeCommand
     }
 
     internal static RegistryServerOptions? BuildOptions(
-        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error, RegistryStore? store = null)
+        int port,
+        string mutability,
+        string[] excludes,
+        bool createOnPush,
+        string? dataDirectory,
+        string? registryId,
+        string? region,
+        string profile,
+        TextWriter error,
+        RegistryStore? store = null,
+        int snapshotEvery = RegistryServerOptions.DefaultSnapshotEveryRecords)
     {
         if (port is < 0 or > 65535)
         {
             error.Write($"tagimm: --port {port.ToString(CultureInfo.InvariantCulture)} is not a TCP port (0..65535)\n");
+            return null;
+        }
+
+        if (snapshotEvery < 1)
+        {
+            error.Write($"tagimm: --snapshot-every {snapshotEvery.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
             return null;
         }
 
@@ -223,6 +246,7 @@ internal static class ServeCommand
             DataDirectory = dataDirectory,
             ErrorDialect = dialect,
             Store = store,
+            SnapshotEveryRecords = snapshotEvery,
         };
     }
 
@@ -232,6 +256,11 @@ internal static class ServeCommand
         try
         {
             server = await RegistryServer.StartAsync(options, ConfigureLogging, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TagImmutability.Server.Journal.JournalCorruptException problem)
+        {
+            error.Write($"tagimm: cannot start on --data-dir '{options.DataDirectory}': {problem.Message}\n");
+            return Malformed;
         }
         catch (IOException problem)
         {
@@ -247,11 +276,12 @@ internal static class ServeCommand
         await using (server.ConfigureAwait(false))
         {
             string policy = options.CreateOnPush ? Describe(options.CreateOnPushPolicy) : "off";
-            string blobs = options.DataDirectory is null
-                ? $"in memory (cap {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes)"
-                : $"in {Path.GetFullPath(options.DataDirectory)}";
-            string state = options.Store is PostgreSqlRegistryStore shared ? $"in PostgreSQL (schema {shared.SchemaName})" : "in memory";
-            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; state {state}; blobs {blobs}. Ctrl-C stops.\n");
+            string state = options.Store is PostgreSqlRegistryStore shared
+                ? $"state in PostgreSQL (schema {shared.SchemaName}); blobs {(options.DataDirectory is null ? $"in memory (capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)" : $"in {Path.GetFullPath(options.DataDirectory)}")}"
+                : options.DataDirectory is null
+                ? $"state in memory (blobs capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)"
+                : $"state durable in {Path.GetFullPath(options.DataDirectory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)";
+            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; {state}. Ctrl-C stops.\n");
             output.Flush();
             try
             {

@@ -77,5 +77,80 @@ internal sealed class BlobLinks
         }
     }
 
+    /// <summary>
+    /// Links a blob that <see cref="IBlobUpload.Commit"/> has just put in the store (the journaled path: the caller
+    /// serialises this with every unlink, so the content cannot vanish in between).
+    /// </summary>
+    public void LinkCommitted(RepositoryName repository, Digest digest)
+    {
+        lock (_gate)
+        {
+            Links(repository).TryAdd(digest, 0);
+        }
+    }
+
+    /// <summary>A journal replay's link: recorded as a fact about the set, whatever the store holds now (see <see cref="Reconcile"/>).</summary>
+    public void ReplayLink(RepositoryName repository, Digest digest) => Links(repository).TryAdd(digest, 0);
+
+    /// <summary>A journal replay's unlink: the set only; no content is deleted until <see cref="Reconcile"/>.</summary>
+    public void ReplayUnlink(RepositoryName repository, Digest digest)
+    {
+        if (_links.TryGetValue(repository, out ConcurrentDictionary<Digest, byte>? digests))
+        {
+            digests.TryRemove(digest, out _);
+        }
+    }
+
+    /// <summary>Every repository's linked digests, in ordinal order of repository and digest (for a state snapshot).</summary>
+    public IReadOnlyList<(RepositoryName Repository, Digest[] Digests)> Capture()
+    {
+        lock (_gate)
+        {
+            return [.. _links
+                .Where(pair => !pair.Value.IsEmpty)
+                .OrderBy(pair => pair.Key.Value, StringComparer.Ordinal)
+                .Select(pair => (pair.Key, pair.Value.Keys.OrderBy(d => d.ToString(), StringComparer.Ordinal).ToArray()))];
+        }
+    }
+
+    /// <summary>
+    /// After a replay: drops links to content the store no longer holds (an upload whose record was journaled but
+    /// whose file never landed), and deletes content that no repository links (a crash between an unlink's record and
+    /// its file deletion, or a commit whose record never made it). Call only while no upload is in progress.
+    /// </summary>
+    /// <returns>The links dropped and the blobs deleted.</returns>
+    public (int Dropped, int Removed) Reconcile()
+    {
+        lock (_gate)
+        {
+            int dropped = 0;
+            foreach (ConcurrentDictionary<Digest, byte> digests in _links.Values)
+            {
+                foreach (Digest digest in digests.Keys)
+                {
+                    if (!_store.TryGetLength(digest, out _) && digests.TryRemove(digest, out _))
+                    {
+                        dropped++;
+                    }
+                }
+            }
+
+            int removed = 0;
+            if (_store is FileBlobStore files)
+            {
+                foreach (Digest digest in files.EnumerateDigests())
+                {
+                    if (!_links.Values.Any(digests => digests.ContainsKey(digest)))
+                    {
+                        _store.Delete(digest);
+                        removed++;
+                    }
+                }
+            }
+
+            return (dropped, removed);
+        }
+    }
+
     private ConcurrentDictionary<Digest, byte> Links(RepositoryName repository) => _links.GetOrAdd(repository, static _ => new ConcurrentDictionary<Digest, byte>());
 }

@@ -56,6 +56,24 @@ internal sealed class FileBlobStore : IBlobStore
 
     public void Delete(Digest digest) => File.Delete(PathOf(digest));
 
+    /// <summary>Every blob the store holds, by walking <c>DIR/blobs/ALGORITHM/XX/ENCODED</c> (names that are not digests are ignored).</summary>
+    public IEnumerable<Digest> EnumerateDigests()
+    {
+        foreach (string algorithm in Directory.EnumerateDirectories(_blobs))
+        {
+            foreach (string prefix in Directory.EnumerateDirectories(algorithm))
+            {
+                foreach (string file in Directory.EnumerateFiles(prefix))
+                {
+                    if (Digest.TryParse(Path.GetFileName(algorithm) + ":" + Path.GetFileName(file), out Digest digest))
+                    {
+                        yield return digest;
+                    }
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         // Nothing is held open between requests; uploads in progress are disposed by their sessions.
@@ -169,7 +187,8 @@ internal sealed class FileBlobStore : IBlobStore
             }
 
             string target = _store.PathOf(digest);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            string directory = Path.GetDirectoryName(target)!;
+            CreateDurably(directory);
             try
             {
                 File.Move(_path, target, overwrite: false);
@@ -179,6 +198,29 @@ internal sealed class FileBlobStore : IBlobStore
                 // The same content was committed first; content addressing makes the two files identical.
                 File.Delete(_path);
             }
+
+            // The name reaches the disk too before the commit returns (and before the journal may name the blob).
+            Journal.DirectorySync.Flush(directory);
+        }
+
+        public void FlushToDisk()
+        {
+            using var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            file.Flush(flushToDisk: true);
+        }
+
+        // Creates the directory and any missing parent, flushing each new one's parent so that the path survives a power failure.
+        private static void CreateDurably(string directory)
+        {
+            if (Directory.Exists(directory))
+            {
+                return;
+            }
+
+            string parent = Path.GetDirectoryName(directory)!;
+            CreateDurably(parent);
+            Directory.CreateDirectory(directory);
+            Journal.DirectorySync.Flush(parent);
         }
 
         public void Dispose()

@@ -53,4 +53,12 @@ internal interface IBlobUpload : IDisposable
     /// <see cref="ComputeDigest"/>. When the store already holds that content, the upload is simply discarded.
     /// </summary>
     void Commit(Digest digest);
+
+    /// <summary>
+    /// Flushes the bytes appended so far to the disk (<c>fsync</c>), so that a later <see cref="Commit"/> is quick;
+    /// the journaled server calls it before it takes the journal's lock. Does nothing for a store in memory.
+    /// </summary>
+    void FlushToDisk()
+    {
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using TagImmutability.Server.Blobs;
+using TagImmutability.Server.Journal;
 
 namespace TagImmutability.Server.Distribution;
 
@@ -76,7 +77,17 @@ internal sealed partial class DistributionApi
             return;
         }
 
-        if (!_blobs.Unlink(name, digest))
+        bool unlinked = await WriteAsync(write =>
+        {
+            if (write is not null && !_blobs.TryGetLength(name, digest, out _))
+            {
+                return false;
+            }
+
+            write?.Append(JournalRecord.UnlinkBlob(name, digest));
+            return _blobs.Unlink(name, digest);
+        }).ConfigureAwait(false);
+        if (!unlinked)
         {
             await RefuseAsync(context, route, StatusCodes.Status404NotFound, new DistributionError(
                 DistributionError.BlobUnknown, $"blob unknown to registry: the repository '{name}' holds no blob {digest}", [new("digest", digest.ToString())])).ConfigureAwait(false);
@@ -90,7 +101,7 @@ internal sealed partial class DistributionApi
     // POST /v2/<name>/blobs/uploads/ (end-4a, end-4b, end-11): a session, a monolithic upload, or a mount.
     private async Task StartUploadAsync(HttpContext context, DistributionRoute route, RepositoryName name)
     {
-        if (!EnsureRepository(name))
+        if (!await EnsureRepositoryAsync(name).ConfigureAwait(false))
         {
             await NameUnknownAsync(context, route, name).ConfigureAwait(false);
             return;
@@ -105,7 +116,7 @@ internal sealed partial class DistributionApi
                 return;
             }
 
-            if (TryMount(name, mount, query["from"].ToString()))
+            if (await TryMountAsync(name, mount, query["from"].ToString()).ConfigureAwait(false))
             {
                 BlobCreated(context, name, mount);
                 return;
@@ -155,17 +166,29 @@ internal sealed partial class DistributionApi
         context.Response.ContentLength = 0;
     }
 
-    private bool TryMount(RepositoryName name, Digest digest, string from)
+    private async Task<bool> TryMountAsync(RepositoryName name, Digest digest, string from)
     {
-        if (from.Length == 0)
+        // No source named: the registry may find the blob itself (distribution spec v1.1, "Mounting a blob").
+        if (from.Length > 0 && !(RepositoryName.TryParse(from, _grammar, out RepositoryName source) && _blobs.TryGetLength(source, digest, out _)))
         {
-            // No source named: the registry may find the blob itself (distribution spec v1.1, "Mounting a blob").
-            return _blobs.TryLink(name, digest);
+            return false;
         }
 
-        return RepositoryName.TryParse(from, _grammar, out RepositoryName source)
-            && _blobs.TryGetLength(source, digest, out _)
-            && _blobs.TryLink(name, digest);
+        return await WriteAsync(write =>
+        {
+            if (write is not null)
+            {
+                // Under the journal's lock no unlink runs, so the content checked here is the content linked.
+                if (!_blobs.ExistsAnywhere(digest))
+                {
+                    return false;
+                }
+
+                write.Append(JournalRecord.LinkBlob(name, digest));
+            }
+
+            return _blobs.TryLink(name, digest);
+        }).ConfigureAwait(false);
     }
 
     // GET <location>: the session's progress.
@@ -377,7 +400,24 @@ internal sealed partial class DistributionApi
             return false;
         }
 
-        _blobs.CommitAndLink(name, expected, upload);
+        if (_journal is null)
+        {
+            _blobs.CommitAndLink(name, expected, upload);
+        }
+        else
+        {
+            // The content is on disk before the lock, named (and its directory flushed) before the record, and the
+            // record on disk before the link and the answer: a journaled link always names durable content.
+            upload.FlushToDisk();
+            _ = await _journal.WriteAsync(write =>
+            {
+                upload.Commit(expected);
+                write.Append(JournalRecord.LinkBlob(name, expected));
+                _blobs.LinkCommitted(name, expected);
+                return true;
+            }).ConfigureAwait(false);
+        }
+
         BlobCreated(context, name, expected);
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using TagImmutability.Server.Journal;
 
 namespace TagImmutability.Server.Distribution;
 
@@ -110,7 +111,7 @@ internal sealed partial class DistributionApi
             return;
         }
 
-        if (!EnsureRepository(name))
+        if (!await EnsureRepositoryAsync(name).ConfigureAwait(false))
         {
             await NameUnknownAsync(context, route, name).ConfigureAwait(false);
             return;
@@ -123,31 +124,16 @@ internal sealed partial class DistributionApi
             return;
         }
 
-        if (tags.Count > 1)
-        {
-            // Several tags in one push: refuse them all when one of them would be refused, so that a refused push
-            // changes nothing.
-            foreach (TagWriteDecision decision in _registry.CheckPushPlan(name, tags.Select(t => (t, parsed.Digest))))
-            {
-                if (!decision.IsAllowed)
-                {
-                    await RefuseImmutableAsync(context, route, name, decision.Tag, decision.ExistingDigest ?? parsed.Digest, parsed.Digest).ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-
+        // Several tags in one push: all of them are refused when one of them would be, so that a refused push changes
+        // nothing (RegistryWrites.PushManifest, which the journal's replay runs too).
+        TagWriteDecision? refusal;
         try
         {
-            if (tags.Count == 0)
+            refusal = await WriteAsync(write =>
             {
-                PutImage(name, body, null, mediaType, byDigest);
-            }
-
-            foreach (Tag tag in tags)
-            {
-                PutImage(name, body, tag, mediaType, byDigest);
-            }
+                write?.Append(JournalRecord.PushManifest(name, body, mediaType, parsed.Digest, byDigest, tags));
+                return RegistryWrites.PushManifest(_registry, name, body, mediaType, parsed.Digest, byDigest, tags);
+            }).ConfigureAwait(false);
         }
         catch (ImageTagAlreadyExistsException error)
         {
@@ -189,6 +175,12 @@ internal sealed partial class DistributionApi
             return;
         }
 
+        if (refusal is { } refused)
+        {
+            await RefuseImmutableAsync(context, route, name, refused.Tag, refused.ExistingDigest ?? parsed.Digest, parsed.Digest).ConfigureAwait(false);
+            return;
+        }
+
         HttpResponse response = context.Response;
         string digestText = parsed.Digest.ToString();
         response.StatusCode = StatusCodes.Status201Created;
@@ -205,19 +197,6 @@ internal sealed partial class DistributionApi
         }
 
         response.ContentLength = 0;
-    }
-
-    // ECR's push proxy calls PutImage once per push and treats "already there" as success: a docker re-push of
-    // the same image to a mutable tag, or a push by digest of a stored manifest, succeeds (decision Q1, Q2).
-    private void PutImage(RepositoryName name, byte[] body, Tag? tag, MediaType? mediaType, Digest? byDigest)
-    {
-        try
-        {
-            _ = _registry.PutImage(name, body, tag, mediaType, byDigest);
-        }
-        catch (ImageAlreadyExistsException)
-        {
-        }
     }
 
     private Task RefuseImmutableAsync(HttpContext context, DistributionRoute route, RepositoryName name, Tag tag, Digest existing, Digest attempted)
@@ -351,7 +330,11 @@ internal sealed partial class DistributionApi
         BatchDeleteImageResult result;
         try
         {
-            result = _registry.BatchDeleteImage(name, [id]);
+            result = await WriteAsync(write =>
+            {
+                write?.Append(JournalRecord.DeleteManifest(name, id));
+                return RegistryWrites.DeleteManifest(_registry, name, id);
+            }).ConfigureAwait(false);
         }
         catch (RepositoryNotFoundException)
         {

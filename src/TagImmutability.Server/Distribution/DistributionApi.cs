@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using TagImmutability.Server.Blobs;
+using TagImmutability.Server.Journal;
 
 namespace TagImmutability.Server.Distribution;
 
@@ -13,7 +14,8 @@ namespace TagImmutability.Server.Distribution;
 /// </summary>
 /// <remarks>
 /// Every name is checked against the registry's grammar profile before it reaches the registry or any storage path.
-/// Every refusal of a write is logged (<see cref="DistributionLog"/>).
+/// Every refusal of a write is logged (<see cref="DistributionLog"/>). With a <see cref="RegistryJournal"/>, every
+/// write (create on push, manifest PUT and DELETE, blob commit, mount and DELETE) is journaled before it is applied.
 /// <para><b>Thread safety:</b> serves requests concurrently.</para>
 /// </remarks>
 internal sealed partial class DistributionApi : IDisposable
@@ -25,16 +27,18 @@ internal sealed partial class DistributionApi : IDisposable
     private readonly Registry _registry;
     private readonly RegistryServerOptions _options;
     private readonly BlobLinks _blobs;
+    private readonly RegistryJournal? _journal;
     private readonly UploadSessions _uploads;
     private readonly ILogger _log;
     private readonly GrammarProfile _grammar;
     private readonly int _maxManifestBytes;
 
-    public DistributionApi(Registry registry, RegistryServerOptions options, IBlobStore store, ILogger logger)
+    public DistributionApi(Registry registry, RegistryServerOptions options, BlobLinks links, RegistryJournal? journal, ILogger logger)
     {
         _registry = registry;
         _options = options;
-        _blobs = new BlobLinks(store);
+        _blobs = links;
+        _journal = journal;
         _uploads = new UploadSessions(registry.Options.TimeProvider, options.UploadSessionTimeout);
         _log = logger;
         _grammar = registry.Options.Grammar;
@@ -160,7 +164,7 @@ internal sealed partial class DistributionApi : IDisposable
     /// Whether the repository exists for a push; creates it with the configured policy when create-on-push is on,
     /// as a push is the first write to it (its first blob upload, or its manifest).
     /// </summary>
-    private bool EnsureRepository(RepositoryName name)
+    private async Task<bool> EnsureRepositoryAsync(RepositoryName name)
     {
         if (RepositoryExists(name))
         {
@@ -172,18 +176,32 @@ internal sealed partial class DistributionApi : IDisposable
             return false;
         }
 
-        try
+        TagMutabilityPolicy policy = _options.CreateOnPushPolicy;
+        bool created = await WriteAsync(write =>
         {
-            _registry.CreateRepository(name, _options.CreateOnPushPolicy);
-            _log.RepositoryCreatedOnPush(name.Value, TagMutabilityPolicy.EcrName(_options.CreateOnPushPolicy.Mode));
-        }
-        catch (RepositoryAlreadyExistsException)
+            if (write is not null && RepositoryExists(name))
+            {
+                // Created by a concurrent push while this one waited for the journal: nothing to record.
+                return false;
+            }
+
+            write?.Append(JournalRecord.CreateRepository(name, policy));
+            return RegistryWrites.CreateOnPush(_registry, name, policy);
+        }).ConfigureAwait(false);
+        if (created)
         {
-            // Created by a concurrent push.
+            _log.RepositoryCreatedOnPush(name.Value, TagMutabilityPolicy.EcrName(policy.Mode));
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Runs a write: with a journal, under its lock, where <paramref name="body"/> appends its record before applying
+    /// the call; without one, at once with no record (<paramref name="body"/> gets <see langword="null"/>).
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<RegistryJournal.JournalWrite?, T> body) =>
+        _journal is null ? Task.FromResult(body(null)) : _journal.WriteAsync(body);
 
     /// <summary>ECR's answer to a request for a repository that does not exist: NAME_UNKNOWN with RepositoryNotFoundException's message.</summary>
     private Task NameUnknownAsync(HttpContext context, DistributionRoute route, RepositoryName name) =>

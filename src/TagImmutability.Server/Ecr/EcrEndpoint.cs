@@ -37,17 +37,25 @@ internal sealed partial class EcrEndpoint
 
     private static readonly JsonWriterOptions ErrorWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // The operations that change state: with a journal, each is recorded and flushed before it is applied.
+    private static readonly HashSet<string> Writes = new(StringComparer.Ordinal)
+    {
+        "CreateRepository", "DeleteRepository", "PutImageTagMutability", "PutImage", "BatchDeleteImage",
+    };
+
     private readonly Registry _registry;
     private readonly EcrApi _api;
+    private readonly Journal.RegistryJournal? _journal;
     private readonly SignatureV4Verifier? _verifier;
     private readonly ILogger _logger;
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="registry">The registry served.</param>
     /// <param name="options">The server's options: the key pair, if any.</param>
+    /// <param name="journal">The journal every write goes through, or <see langword="null"/> without a data directory.</param>
     /// <param name="logger">Where refusals are logged.</param>
     /// <exception cref="ArgumentException">Only one of the key pair's two halves is set.</exception>
-    public EcrEndpoint(Registry registry, RegistryServerOptions options, ILogger logger)
+    public EcrEndpoint(Registry registry, RegistryServerOptions options, Journal.RegistryJournal? journal, ILogger logger)
     {
         if (options.AccessKeyId is null != options.SecretAccessKey is null)
         {
@@ -58,6 +66,7 @@ internal sealed partial class EcrEndpoint
 
         _registry = registry;
         _api = new EcrApi(registry);
+        _journal = journal;
         _verifier = options.AccessKeyId is null
             ? null
             : new SignatureV4Verifier(options.AccessKeyId, options.SecretAccessKey!, registry.Options.Region, TimeProvider.System);
@@ -144,7 +153,30 @@ internal sealed partial class EcrEndpoint
             return;
         }
 
-        EcrResponse response = _api.Invoke(operation, body);
+        EcrResponse response;
+        if (_journal is not null && Writes.Contains(operation))
+        {
+            try
+            {
+                response = await _journal.WriteAsync(write =>
+                {
+                    write.Append(Journal.JournalRecord.Ecr(operation, body));
+                    return _api.Invoke(operation, body);
+                }).ConfigureAwait(false);
+            }
+            catch (IOException error)
+            {
+                // Nothing was applied: the record did not reach the disk.
+                await RefuseAsync(context, operation, body, new EcrError(500, "ServerException",
+                    "The registry could not record the request durably, so it was not applied: " + error.Message)).ConfigureAwait(false);
+                return;
+            }
+        }
+        else
+        {
+            response = _api.Invoke(operation, body);
+        }
+
         if (!response.IsSuccess)
         {
             (string? repository, string? tag) = SubjectOf(body);

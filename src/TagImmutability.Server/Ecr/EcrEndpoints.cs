@@ -9,9 +9,9 @@ internal static class EcrEndpoints
 {
     /// <summary>Maps <c>/</c> (every method; only <c>POST</c> is served) to the ECR endpoint.</summary>
     /// <exception cref="ArgumentException">Only one of <see cref="RegistryServerOptions.AccessKeyId"/> and <see cref="RegistryServerOptions.SecretAccessKey"/> is set.</exception>
-    public static void Map(WebApplication app, Registry registry, RegistryServerOptions options, ILoggerFactory loggers)
+    public static void Map(WebApplication app, Registry registry, RegistryServerOptions options, Journal.RegistryJournal? journal, ILoggerFactory loggers)
     {
-        var endpoint = new EcrEndpoint(registry, options, loggers.CreateLogger<EcrEndpoint>());
+        var endpoint = new EcrEndpoint(registry, options, journal, loggers.CreateLogger<EcrEndpoint>());
         app.Map("/", endpoint.HandleAsync);
     }
 }

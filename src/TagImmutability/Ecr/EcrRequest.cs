@@ -179,8 +179,18 @@ internal readonly struct EcrRequest
         _ => "nothing",
     };
 
-    private bool TryGet(string name, out JsonElement value) =>
-        _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+    private bool TryGet(string name, out JsonElement value)
+    {
+        try
+        {
+            return _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+        }
+        catch (InvalidOperationException error)
+        {
+            // System.Text.Json unescapes member names when it compares them: one holding an escaped lone surrogate is not text.
+            throw new EcrSerializationException("The request body has a member name that is not valid Unicode (an escaped lone surrogate)", error);
+        }
+    }
 
     private string PathOf(string name) => _path.Length == 0 ? name : _path + "." + name;
 
