@@ -23,8 +23,19 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             $"{Histories} histories, {Calls} calls, {Overlaps} overlapping pairs of writes ({RoundsWithOverlap} histories with at least one), {Nodes} search nodes, {Elapsed.TotalSeconds:F1} s";
     }
 
+    /// <summary>
+    /// Runs <paramref name="rounds"/> short histories against registries <paramref name="factory"/> builds (one per
+    /// history), as the tests here do in memory: the first violation's report (null when every history is
+    /// linearizable) and a summary. For other stores (TagImmutability.PostgreSql.Tests runs it over PostgreSQL).
+    /// </summary>
+    public static (string? Violation, string Summary) CheckHistories(RegistryFactory factory, int seed, int rounds)
+    {
+        (string? violation, Totals totals) = Run(seed, rounds, registry => new RegistryDriver(registry).Apply, factory.Create);
+        return (violation, $"seed {seed}: {totals} ({factory})");
+    }
+
     /// <summary>Runs histories until <paramref name="rounds"/> are done or one is not linearizable; returns the first violation's report.</summary>
-    private static (string? Violation, Totals Totals) Run(int seed, int rounds, Func<Registry, Func<Step, string>> implementation)
+    private static (string? Violation, Totals Totals) Run(int seed, int rounds, Func<Registry, Func<Step, string>> implementation, Func<RegistryOptions, Registry>? create = null)
     {
         var random = new Random(seed);
         var watch = Stopwatch.StartNew();
@@ -33,7 +44,8 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         for (int round = 0; round < rounds; round++)
         {
             ShortHistories.Round history = ShortHistories.Next(random, Workers);
-            var registry = new Registry(new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } });
+            var options = new RegistryOptions { TimeProvider = new ManualClock { Now = RegistryDriver.Epoch } };
+            Registry registry = create is null ? new Registry(options) : create(options);
             var driver = new RegistryDriver(registry);
             var model = new ReferenceRegistry(Limits.Ecr);
             foreach (Step step in history.Setup)
