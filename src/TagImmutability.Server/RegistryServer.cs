@@ -83,10 +83,10 @@ public sealed class RegistryServer : IAsyncDisposable
             ILoggerFactory loggers = app.Services.GetRequiredService<ILoggerFactory>();
             IBlobStore store = DistributionApi.CreateStore(options);
             var links = new BlobLinks(store);
-            if (options.Store is not null)
+            if (options.Store is { } shared)
             {
-                // A shared store keeps the metadata durably itself; the data directory then holds blobs only.
-                registry = new Registry(options.Store, options.Registry);
+                // The state lives in the shared store, durable there; a data directory then holds blobs only.
+                registry = new Registry(shared, options.Registry);
             }
             else if (options.DataDirectory is { } directory)
             {

@@ -31,7 +31,8 @@ public sealed class RegistryServerOptions
     /// Where the registry's repositories, images, tags and history live: <see langword="null"/> (the default) keeps
     /// them in this process's memory; a shared store, such as the PostgreSQL one (<c>TagImmutability.PostgreSql</c>),
     /// lets several servers serve one registry, each a stateless node (docs/scaling.md). The caller owns the store and
-    /// disposes it after the server. Blobs are not in it: see <see cref="DataDirectory"/>.
+    /// disposes it after the server. Blobs are not in it: see <see cref="DataDirectory"/>, which then holds blobs only
+    /// (no journal: the store keeps the state durable).
     /// </summary>
     public Storage.RegistryStore? Store { get; init; }
 

@@ -55,7 +55,7 @@ internal static class ServeCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged. With --postgres, blobs only.",
+            Description = "Keep the state durably in this directory: blobs content-addressed, and every write (repositories, manifests, tags, policies, history) in an fsync'd journal, so a restart holds exactly what was acknowledged.",
             HelpName = "DIR",
         };
         var snapshotEvery = new Option<int>("--snapshot-every")
@@ -93,12 +93,6 @@ internal static class ServeCommand
                 parsed.GetValue(port), parsed.GetValue(mutability)!, parsed.GetValue(exclude) ?? [], parsed.GetValue(createOnPush),
                 parsed.GetValue(dataDirectory), parsed.GetValue(registryId), parsed.GetValue(region), parsed.GetValue(profile)!, messages, store,
                 parsed.GetValue(snapshotEvery));
-            if (parsed.GetValue(snapshotEvery) is var every and < 1)
-            {
-                error.Write($"tagimm: --snapshot-every {every.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
-                return Malformed;
-            }
-
             RegistryServerOptions? options = Build(error, null);
             if (options is null)
             {
@@ -157,11 +151,27 @@ internal static class ServeCommand
     }
 
     internal static RegistryServerOptions? BuildOptions(
-        int port, string mutability, string[] excludes, bool createOnPush, string? dataDirectory, string? registryId, string? region, string profile, TextWriter error, RegistryStore? store = null, int snapshotEveryRecords = RegistryServerOptions.DefaultSnapshotEveryRecords)
+        int port,
+        string mutability,
+        string[] excludes,
+        bool createOnPush,
+        string? dataDirectory,
+        string? registryId,
+        string? region,
+        string profile,
+        TextWriter error,
+        RegistryStore? store = null,
+        int snapshotEvery = RegistryServerOptions.DefaultSnapshotEveryRecords)
     {
         if (port is < 0 or > 65535)
         {
             error.Write($"tagimm: --port {port.ToString(CultureInfo.InvariantCulture)} is not a TCP port (0..65535)\n");
+            return null;
+        }
+
+        if (snapshotEvery < 1)
+        {
+            error.Write($"tagimm: --snapshot-every {snapshotEvery.ToString(CultureInfo.InvariantCulture)} is not a positive number of records\n");
             return null;
         }
 
@@ -236,7 +246,7 @@ internal static class ServeCommand
             DataDirectory = dataDirectory,
             ErrorDialect = dialect,
             Store = store,
-            SnapshotEveryRecords = snapshotEveryRecords,
+            SnapshotEveryRecords = snapshotEvery,
         };
     }
 
@@ -266,16 +276,12 @@ internal static class ServeCommand
         await using (server.ConfigureAwait(false))
         {
             string policy = options.CreateOnPush ? Describe(options.CreateOnPushPolicy) : "off";
-            string blobs = options.DataDirectory is null
-                ? $"in memory (cap {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes)"
-                : $"in {Path.GetFullPath(options.DataDirectory)}";
-            string state = options switch
-            {
-                { Store: PostgreSqlRegistryStore shared } => $"in PostgreSQL (schema {shared.SchemaName})",
-                { DataDirectory: { } directory } => $"durable in {Path.GetFullPath(directory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)",
-                _ => "in memory (lost on stop)",
-            };
-            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; state {state}; blobs {blobs}. Ctrl-C stops.\n");
+            string state = options.Store is PostgreSqlRegistryStore shared
+                ? $"state in PostgreSQL (schema {shared.SchemaName}); blobs {(options.DataDirectory is null ? $"in memory (capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)" : $"in {Path.GetFullPath(options.DataDirectory)}")}"
+                : options.DataDirectory is null
+                ? $"state in memory (blobs capped at {options.MaxMemoryBlobBytes.ToString(CultureInfo.InvariantCulture)} bytes; lost on stop)"
+                : $"state durable in {Path.GetFullPath(options.DataDirectory)} (journal fsync'd before every answer, snapshot every {options.SnapshotEveryRecords.ToString(CultureInfo.InvariantCulture)} records)";
+            output.Write($"tagimm: serving {server.BaseAddress} (OCI distribution API at /v2/, ECR API at POST /); registry {options.Registry.RegistryId} in {options.Registry.Region}; create on push: {policy}; {state}. Ctrl-C stops.\n");
             output.Flush();
             try
             {

@@ -18,11 +18,11 @@ internal sealed class TagHistory
 
     public ImmutableList<TagEvent> Events { get; }
 
-    /// <summary>A history as a snapshot recorded it (docs/snapshot-format.md): the retained events and how many were dropped before them.</summary>
+    /// <summary>
+    /// A history as a snapshot recorded it (docs/snapshot-format.md) or a store read it back: the retained events and
+    /// how many were dropped before them.
+    /// </summary>
     public static TagHistory Restore(ImmutableList<TagEvent> events, long dropped) => events.IsEmpty && dropped == 0 ? Empty : new(events, dropped);
-
-    /// <summary>A history read back from a store: the retained events and how many older ones were dropped.</summary>
-    public static TagHistory From(IEnumerable<TagEvent> events, long dropped) => new([.. events], dropped);
 
     /// <summary>How many of the oldest events were dropped to keep the bound.</summary>
     public long Dropped { get; }

@@ -170,6 +170,6 @@ public sealed partial class Registry
         ValidateName(name);
         StoredHistory history = await Store.ReadHistoryAsync(name, Options.MaxHistoryEventsPerRepository, cancellationToken).ConfigureAwait(false)
             ?? throw new RepositoryNotFoundException(RegistryId, name);
-        return TagHistory.From(history.Events, history.Dropped);
+        return TagHistory.Restore([.. history.Events], history.Dropped);
     }
 }

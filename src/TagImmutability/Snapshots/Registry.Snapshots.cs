@@ -9,21 +9,48 @@ public sealed partial class Registry
 {
     // Each repository's current snapshot, read once, in ordinal order of name: a consistent point in time per repository.
     internal ImmutableArray<RepositoryState> CaptureRepositoryStates() =>
-        [.. InMemory().Repositories.Values.Select(cell => cell.State).OrderBy(state => state.Info.Name)];
+        _memory is { } memory
+            ? [.. memory.Repositories.Values.Select(cell => cell.State).OrderBy(state => state.Info.Name)]
+            : Sync(CaptureFromStoreAsync(CancellationToken.None));
 
     // One repository's current snapshot, read once (for TagDecisionState.FromRegistry).
-    internal RepositoryState ReadRepositoryState(RepositoryName name) =>
-        InMemory().Repositories.TryGetValue(name, out RepositoryCell? cell) ? cell.State : throw new RepositoryNotFoundException(RegistryId, name);
+    internal RepositoryState ReadRepositoryState(RepositoryName name) => Sync(ReadAsync(name, RepositoryQuery.All, CancellationToken.None));
 
-    // Snapshots read and install the in-memory store's states directly; a shared store (such as PostgreSQL) keeps its
-    // own durable state, backed up with the database's tools.
-    private InMemoryRegistryStore InMemory() => _memory ?? throw new NotSupportedException(
-        "snapshots are taken of and read into a registry kept in memory; this registry's state lives in a shared store, which keeps it durably itself");
+    // Over a store: each repository whole, with its history. The history is read before and after the images and tags,
+    // and the read is repeated until no event was recorded in between, so that the history replays to the bindings
+    // (writes that record no event, such as an untagged push, cannot break that).
+    private async ValueTask<ImmutableArray<RepositoryState>> CaptureFromStoreAsync(CancellationToken cancellationToken)
+    {
+        var states = ImmutableArray.CreateBuilder<RepositoryState>();
+        foreach (StoredRepository repository in await Store.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                StoredHistory? before = await Store.ReadHistoryAsync(repository.Name, Options.MaxHistoryEventsPerRepository, cancellationToken).ConfigureAwait(false);
+                RepositorySnapshot? snapshot = await Store.ReadAsync(repository.Name, RepositoryQuery.All, cancellationToken).ConfigureAwait(false);
+                StoredHistory? after = await Store.ReadHistoryAsync(repository.Name, Options.MaxHistoryEventsPerRepository, cancellationToken).ConfigureAwait(false);
+                if (before is null || snapshot is null || after is null || snapshot.Repository.Key != repository.Key)
+                {
+                    break; // deleted meanwhile: not in the capture
+                }
+
+                if (before.Dropped + before.Events.Length == after.Dropped + after.Events.Length)
+                {
+                    states.Add(StateOf(snapshot).WithHistory(TagHistory.Restore([.. after.Events], after.Dropped)));
+                    break;
+                }
+
+                await AfterConflictAsync(repository.Name, "snapshot", attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return [.. states.OrderBy(state => state.Info.Name)];
+    }
 
     // Installs the states of a snapshot into this registry, which must be new and empty; they become its repositories.
     internal void InstallRepositoryStates(IEnumerable<RepositoryState> states)
     {
-        InMemoryRegistryStore memory = InMemory();
+        InMemoryRegistryStore memory = _memory ?? throw new InvalidOperationException("a snapshot is installed into a new, empty in-memory registry only");
         lock (memory.Gate)
         {
             if (!memory.Repositories.IsEmpty)

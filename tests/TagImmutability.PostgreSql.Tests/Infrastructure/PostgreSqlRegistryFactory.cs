@@ -5,11 +5,13 @@ namespace TagImmutability.PostgreSql.Tests.Infrastructure;
 /// <summary>
 /// Registries over PostgreSQL for the core's rule tests: each registry (or each set of nodes) gets a schema of its own
 /// in the test cluster; each node has its own <see cref="PostgreSqlRegistryStore"/>, so its own connection pool, as
-/// separate processes would.
+/// separate processes would. The tests use one registry (or set) at a time, so only the latest few keep their
+/// connections open: older ones are closed as new ones are made, and the server's connection limit is never reached.
 /// </summary>
 public sealed class PostgreSqlRegistryFactory(PostgreSqlCluster cluster) : RegistryFactory, IAsyncDisposable
 {
-    private readonly List<PostgreSqlRegistryStore> _stores = [];
+    private const int LiveGroups = 4;
+    private readonly List<PostgreSqlRegistryStore[]> _stores = [];
 
     public override string Name => "PostgreSQL";
 
@@ -18,18 +20,25 @@ public sealed class PostgreSqlRegistryFactory(PostgreSqlCluster cluster) : Regis
     public override Registry[] CreateNodes(RegistryOptions options, int count)
     {
         string schema = PostgreSqlCluster.NewSchemaName("registry");
-        var registries = new Registry[count];
+        PostgreSqlRegistryStore[] stores = [.. Enumerable.Range(0, count)
+            .Select(_ => PostgreSqlRegistryStore.OpenAsync(cluster.AdminConnectionString, options, schema).GetAwaiter().GetResult())];
+        PostgreSqlRegistryStore[][] retired = [];
         lock (_stores)
         {
-            for (int i = 0; i < count; i++)
+            _stores.Add(stores);
+            if (_stores.Count > LiveGroups)
             {
-                PostgreSqlRegistryStore store = PostgreSqlRegistryStore.OpenAsync(cluster.AdminConnectionString, options, schema).GetAwaiter().GetResult();
-                _stores.Add(store);
-                registries[i] = new Registry(store, options);
+                retired = [.. _stores.Take(_stores.Count - LiveGroups)];
+                _stores.RemoveRange(0, retired.Length);
             }
         }
 
-        return registries;
+        foreach (PostgreSqlRegistryStore store in retired.SelectMany(g => g))
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return [.. stores.Select(store => new Registry(store, options))];
     }
 
     /// <summary>Closes the connections of every store made so far (their registries are then unusable).</summary>
@@ -38,7 +47,7 @@ public sealed class PostgreSqlRegistryFactory(PostgreSqlCluster cluster) : Regis
         PostgreSqlRegistryStore[] stores;
         lock (_stores)
         {
-            stores = [.. _stores];
+            stores = [.. _stores.SelectMany(g => g)];
             _stores.Clear();
         }
 

@@ -81,3 +81,26 @@ public sealed class PostgreSqlLinearizabilityTests(PostgreSqlCluster cluster, IT
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 }
+
+/// <summary>
+/// The reliability checker's short concurrent histories (TagImmutability.Tests/Concurrency/LinearizabilityTests: three
+/// workers, histories split by repository, a Wing–Gong search against the reference model), against PostgreSQL.
+/// </summary>
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlShortHistoryTests(PostgreSqlCluster cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly PostgreSqlRegistryFactory _factory = new(cluster);
+
+    [Fact]
+    public void Short_concurrent_histories_over_PostgreSQL_are_linearizable()
+    {
+        int seed = Environment.TickCount;
+        (string? violation, string summary) = TagImmutability.Tests.Concurrency.LinearizabilityTests.CheckHistories(_factory, seed, rounds: 150);
+        output.WriteLine(summary);
+        Assert.True(violation is null, violation);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+}

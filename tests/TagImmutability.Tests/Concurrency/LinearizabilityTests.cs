@@ -25,6 +25,17 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Runs <paramref name="rounds"/> short histories against registries <paramref name="factory"/> builds (one per
+    /// history), as the tests here do in memory: the first violation's report (null when every history is
+    /// linearizable) and a summary. For other stores (TagImmutability.PostgreSql.Tests runs it over PostgreSQL).
+    /// </summary>
+    public static (string? Violation, string Summary) CheckHistories(RegistryFactory factory, int seed, int rounds)
+    {
+        (string? violation, Totals totals) = Run(seed, rounds, rounds, TimeSpan.MaxValue, registry => new RegistryDriver(registry).Apply, factory.Create);
+        return (violation, $"seed {seed}: {totals} ({factory})");
+    }
+
+    /// <summary>
     /// A stopped clock that gives up the processor whenever it is read. The registry reads its clock inside a
     /// repository's write lock (to stamp a new image or a tag event), so a write yields while it holds the lock: the
     /// other workers' calls start meanwhile, and calls overlap even when the machine is busy.
@@ -43,7 +54,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
     /// <paramref name="budget"/> has passed (a busy machine checks fewer), or one is not linearizable; returns the first
     /// violation's report.
     /// </summary>
-    private static (string? Violation, Totals Totals) Run(int seed, int rounds, int minimum, TimeSpan budget, Func<Registry, Func<Step, string>> implementation)
+    private static (string? Violation, Totals Totals) Run(int seed, int rounds, int minimum, TimeSpan budget, Func<Registry, Func<Step, string>> implementation, Func<RegistryOptions, Registry>? create = null)
     {
         var random = new Random(seed);
         var watch = Stopwatch.StartNew();
@@ -53,7 +64,8 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         for (; round < rounds && (round < minimum || watch.Elapsed < budget); round++)
         {
             ShortHistories.Round history = ShortHistories.Next(random, Workers);
-            var registry = new Registry(new RegistryOptions { TimeProvider = new YieldingClock() });
+            var options = new RegistryOptions { TimeProvider = new YieldingClock() };
+            Registry registry = create is null ? new Registry(options) : create(options);
             var driver = new RegistryDriver(registry);
             var model = new ReferenceRegistry(Limits.Ecr);
             foreach (Step step in history.Setup)
