@@ -53,7 +53,7 @@ public sealed class CliInputFuzzTests : CliHarness
         WriteBytes("immutable-tags/manifest-0002.json", File.ReadAllBytes(Path.Combine(examples, "immutable-tags", "manifest-0002.json")));
         var random = new Random(Seed);
         int refused = 0, replayed = 0;
-        for (int i = 0; i < 600; i++)
+        for (int i = 0; i < 400; i++)
         {
             string path = WriteBytes("scenario.json", Mutate(scenario, random));
             WriteBytes("immutable-tags/manifest-0001.json", i % 3 == 0 ? Mutate(manifest, random) : manifest);

@@ -88,7 +88,7 @@ public sealed class ParserFuzzTests
                 }
             });
 
-    [Property(MaxTest = 1000, QuietOnSuccess = true)]
+    [Property(MaxTest = 800, QuietOnSuccess = true)]
     public Property Manifests() =>
         Prop.ForAll(
             Gen.Zip(Gen.Choose(0, ManifestCorpus.Valid.Count - 1), Mutations.Mutations1To4).ToArbitrary(),

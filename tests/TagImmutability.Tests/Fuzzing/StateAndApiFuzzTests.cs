@@ -41,7 +41,7 @@ public sealed class StateAndApiFuzzTests
         .. typeof(RegistryException).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(RegistryException))).Select(t => t.Name),
     ];
 
-    [Property(MaxTest = 1500, QuietOnSuccess = true)]
+    [Property(MaxTest = 1000, QuietOnSuccess = true)]
     public Property Ecr_requests_never_throw_and_always_answer_known_JSON() =>
         Prop.ForAll(
             (from seed in Gen.Choose(0, Requests.Length - 1) from mutations in Mutations.Mutations1To4 from operation in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true))) select (seed, mutations, operation)).ToArbitrary(),
