@@ -26,6 +26,12 @@ internal static class AsciiClasses
 
     public static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
+    /// <summary><c>[A-Z]</c>. (A SearchValues, not <c>IndexOfAnyInRange</c>, which boxes its bounds in unoptimized code.)</summary>
+    public static readonly SearchValues<char> Upper = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary><c>[0-9]</c>, as a SearchValues for the same reason as <see cref="Upper"/>.</summary>
+    public static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+
     public static bool IsLowerAlphanumeric(char c) => (uint)(c - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9;
 
     public static bool IsAlphanumeric(char c) => IsLowerAlphanumeric(c) || (uint)(c - 'A') <= 'Z' - 'A';

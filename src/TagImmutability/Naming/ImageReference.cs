@@ -422,6 +422,30 @@ public readonly struct ImageReference :
     private static ParseFailure ParseCore(ReadOnlySpan<char> text, out ImageReference reference)
     {
         reference = default;
+        ParseFailure failure = SplitCore(text, out Parts parts);
+        if (failure.Failed)
+        {
+            return failure;
+        }
+
+        reference = new ImageReference(
+            parts.Registry.Equals(default) ? null : text[parts.Registry].ToString(),
+            RepositoryName.Parse(text[parts.Repository]),
+            parts.Tag.Equals(default) ? default : TagImmutability.Tag.Parse(text[parts.Tag]),
+            parts.Digest,
+            trusted: true);
+        return ParseFailure.None;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="text"/> against the grammar and finds its parts without allocating: the hot path of a
+    /// registry resolving references (<see cref="Registry.TryResolve(ReadOnlySpan{char}, out TagImmutability.Digest)"/>).
+    /// </summary>
+    internal static bool TrySplit(ReadOnlySpan<char> text, out Parts parts) => !SplitCore(text, out parts).Failed;
+
+    private static ParseFailure SplitCore(ReadOnlySpan<char> text, out Parts parts)
+    {
+        parts = default;
         if (text.IsEmpty)
         {
             return ParseFailure.Whole("it is empty");
@@ -444,7 +468,7 @@ public readonly struct ImageReference :
             }
         }
 
-        Tag tag = default;
+        Range tag = default;
         int lastSlash = name.LastIndexOf('/');
         int colon = name[(lastSlash + 1)..].IndexOf(':');
         if (colon >= 0)
@@ -457,11 +481,11 @@ public readonly struct ImageReference :
                 return failure.Shift(colon + 1).In("tag", tagText.Length, TagImmutability.Tag.OciRule);
             }
 
-            tag = TagImmutability.Tag.Parse(tagText);
+            tag = new Range(colon + 1, name.Length);
             name = name[..colon];
         }
 
-        string? registry = null;
+        Range registry = default;
         int pathStart = 0;
         int firstSlash = name.IndexOf('/');
         if (firstSlash >= 0 && IsRegistry(name[..firstSlash]))
@@ -472,7 +496,7 @@ public readonly struct ImageReference :
                 return failure.In("registry host", firstSlash, RegistryRule);
             }
 
-            registry = name[..firstSlash].ToString();
+            registry = new Range(0, firstSlash);
             pathStart = firstSlash + 1;
         }
 
@@ -483,15 +507,18 @@ public readonly struct ImageReference :
             return pathFailure.Shift(pathStart).In("repository name", path.Length, RepositoryName.OciRule);
         }
 
-        reference = new ImageReference(registry, RepositoryName.Parse(path), tag, digest, trusted: true);
+        parts = new Parts(registry, new Range(pathStart, name.Length), tag, digest);
         return ParseFailure.None;
     }
+
+    /// <summary>Where a reference's parts are in its text; an absent registry or tag is <c>default(Range)</c>.</summary>
+    internal readonly record struct Parts(Range Registry, Range Repository, Range Tag, Digest Digest);
 
     // distribution/reference splitDomain: the first component is a host only if it looks like one.
     private static bool IsRegistry(ReadOnlySpan<char> component) =>
         component.IndexOfAny('.', ':') >= 0
         || component.SequenceEqual("localhost")
-        || component.IndexOfAnyInRange('A', 'Z') >= 0;
+        || component.ContainsAny(AsciiClasses.Upper);
 
     // host [':' port], host = domain-name | '[' IPv6 ']', domain components [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
     private static ParseFailure ScanRegistry(ReadOnlySpan<char> host)
@@ -587,7 +614,7 @@ public readonly struct ImageReference :
             return ParseFailure.At(i, "the port after {char} is empty");
         }
 
-        int bad = port.IndexOfAnyExceptInRange('0', '9');
+        int bad = port.IndexOfAnyExcept(AsciiClasses.Digits);
         return bad < 0 ? ParseFailure.None : ParseFailure.At(i + 1 + bad, "character {char} is not allowed in a port (digits only)");
     }
 }

@@ -36,6 +36,7 @@ public sealed class ImageDetail
         PushedAt = pushedAt;
         Tags = tags;
         Sequence = sequence;
+        DigestBox = new Registries.DigestBox(Digest);
     }
 
     private ImageDetail(ImageDetail source, ImmutableArray<Tag> tags)
@@ -52,6 +53,7 @@ public sealed class ImageDetail
         SizeInBytes = source.SizeInBytes;
         PushedAt = source.PushedAt;
         Sequence = source.Sequence;
+        DigestBox = source.DigestBox;
         Tags = tags;
     }
 
@@ -95,6 +97,9 @@ public sealed class ImageDetail
     public ReadOnlyMemory<byte> Manifest { get; }
 
     internal long Sequence { get; }
+
+    /// <summary>The digest as the tag index holds it: one box per image, kept across its snapshots.</summary>
+    internal Registries.DigestBox DigestBox { get; }
 
     /// <summary>The digest and the tags.</summary>
     /// <returns>The text.</returns>

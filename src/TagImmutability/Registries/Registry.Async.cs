@@ -100,7 +100,7 @@ public sealed partial class Registry
     public ValueTask<ImmutableArray<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus tagStatus, CancellationToken cancellationToken = default) =>
         Run(() => ListImagesCoreAsync(repository, tagStatus, cancellationToken), cancellationToken);
 
-    /// <summary>The <c>ValueTask</c> form of <see cref="TryResolveTag"/>: the digest, or <see langword="null"/> when the repository or tag does not exist.</summary>
+    /// <summary>The <c>ValueTask</c> form of <see cref="TryResolveTag(RepositoryName, Tag, out Digest)"/>: the digest, or <see langword="null"/> when the repository or tag does not exist.</summary>
     /// <param name="repository">The repository's name.</param>
     /// <param name="tag">The tag.</param>
     /// <param name="cancellationToken">Cancels the call before it starts.</param>

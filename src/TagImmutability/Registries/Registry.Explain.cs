@@ -49,7 +49,7 @@ public sealed partial class Registry
         RepositoryState state = await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false);
         TagMutabilityPolicy current = state.Info.Policy;
         var changes = ImmutableArray.CreateBuilder<TagProtectionChange>();
-        foreach (KeyValuePair<string, Digest> binding in state.Tags.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (KeyValuePair<string, Digest> binding in state.Tags.Pairs().OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             TagMutabilityRuling before = current.Rule(binding.Key);
             TagMutabilityRuling after = proposedPolicy.Rule(binding.Key);
@@ -80,7 +80,7 @@ public sealed partial class Registry
         }
 
         RepositoryState state = await ReadAsync(repository, RepositoryQuery.All, cancellationToken).ConfigureAwait(false);
-        return [.. state.Tags
+        return [.. state.Tags.Pairs()
             .Where(p => filter.IsMatch(p.Key.AsSpan()))
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new ImageId(p.Value, ExistingTag(p.Key)))];
@@ -140,7 +140,7 @@ public sealed partial class Registry
             _memory is not null ? RepositoryQuery.None : RepositoryQuery.For(pushes.Select(p => p.Tag), []),
             cancellationToken).ConfigureAwait(false);
         policy ??= state.Info.Policy;
-        ImmutableDictionary<string, Digest> tags = state.Tags;
+        TagIndex tags = state.Tags;
         var decisions = ImmutableArray.CreateBuilder<TagWriteDecision>(pushes.Length);
         foreach ((Tag tag, Digest digest) in pushes)
         {

@@ -296,7 +296,7 @@ public sealed partial class Registry
         }
 
         result = existing.WithTags(existing.Tags.Add(newTag));
-        return state.With(images: state.Images.SetItem(digest, result), tags: state.Tags.SetItem(newTag.Value, digest));
+        return state.With(images: state.Images.SetItem(digest, result), tags: state.Tags.SetItem(newTag.Value, result));
     }
 
     private (RepositoryState, ImageDetail) StoreImage(RepositoryState state, ParsedManifest parsed, Tag? tag, Digest? imageDigest)
@@ -330,10 +330,10 @@ public sealed partial class Registry
             referencedBy = referencedBy.SetItem(child, (referencedBy.TryGetValue(child, out ImmutableHashSet<Digest>? set) ? set : []).Add(image.Digest));
         }
 
-        ImmutableDictionary<string, Digest> tagMap = state.Tags;
+        TagIndex tagMap = state.Tags;
         foreach (Tag tag in tags)
         {
-            tagMap = tagMap.SetItem(tag.Value, image.Digest);
+            tagMap = tagMap.SetItem(tag.Value, image);
         }
 
         return state.With(images: state.Images.Add(image.Digest, image), tags: tagMap, referencedBy: referencedBy, nextSequence: state.NextSequence + 1);

@@ -122,7 +122,7 @@ public sealed partial class Registry
     {
         RepositoryInfo info = InfoOf(snapshot.Repository);
         var images = ImmutableDictionary.CreateBuilder<Digest, ImageDetail>();
-        var tags = ImmutableDictionary.CreateBuilder<string, Digest>(StringComparer.Ordinal);
+        TagIndex tags = TagIndex.Empty;
         var referencedBy = ImmutableDictionary.CreateBuilder<Digest, ImmutableHashSet<Digest>>();
         long next = 0;
         foreach (StoredImage stored in snapshot.Images)
@@ -133,7 +133,7 @@ public sealed partial class Registry
             images[image.Digest] = image;
             foreach (Tag tag in stored.Tags)
             {
-                tags[tag.Value] = image.Digest;
+                tags = tags.SetItem(tag.Value, image);
             }
 
             if (!stored.ReferencedBy.IsEmpty)
@@ -147,7 +147,7 @@ public sealed partial class Registry
         return new RepositoryState(
             info,
             images.ToImmutable(),
-            tags.ToImmutable(),
+            tags,
             referencedBy.ToImmutable(),
             next,
             TagHistory.Empty,

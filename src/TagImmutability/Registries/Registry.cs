@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TagImmutability.Internal;
 using TagImmutability.Registries;
 using TagImmutability.Storage;
 
@@ -174,33 +175,6 @@ public sealed partial class Registry
     /// <exception cref="RepositoryNotFoundException">The repository does not exist.</exception>
     public RepositoryInfo GetRepository(RepositoryName name) => Sync(GetRepositoryCoreAsync(name, CancellationToken.None));
 
-    /// <summary>
-    /// Resolves a tag to the digest it names: in memory without locking and without allocating, the hot path of every
-    /// pull; over a shared store, one index lookup in the store.
-    /// </summary>
-    /// <param name="repository">The repository's name.</param>
-    /// <param name="tag">The tag.</param>
-    /// <param name="digest">The digest, or <c>default</c> when the repository or the tag does not exist.</param>
-    /// <returns><see langword="true"/> when the tag names a digest.</returns>
-    public bool TryResolveTag(RepositoryName repository, Tag tag, out Digest digest)
-    {
-        digest = default;
-        if (repository.IsDefault || tag.IsDefault)
-        {
-            return false;
-        }
-
-        if (_memory is { } memory)
-        {
-            return memory.Repositories.TryGetValue(repository, out RepositoryCell? cell)
-                && cell.State.Tags.TryGetValue(tag.Value, out digest);
-        }
-
-        Digest? found = Sync(Store.ResolveTagAsync(repository, tag, CancellationToken.None));
-        digest = found.GetValueOrDefault();
-        return found is not null;
-    }
-
     /// <summary>The image with <paramref name="digest"/>, if the repository holds it.</summary>
     /// <param name="repository">The repository's name.</param>
     /// <param name="digest">The image's digest.</param>
@@ -216,7 +190,7 @@ public sealed partial class Registry
 
         if (_memory is { } memory)
         {
-            return memory.Repositories.TryGetValue(repository, out RepositoryCell? cell)
+            return memory.Repositories.TryGetValue(repository.Value, out RepositoryCell? cell)
                 && cell.State.Images.TryGetValue(digest, out image);
         }
 
@@ -239,13 +213,13 @@ public sealed partial class Registry
         {
             lock (memory.Gate)
             {
-                if (memory.Repositories.ContainsKey(name))
+                if (memory.Repositories.ContainsKey(name.Value))
                 {
                     throw new RepositoryAlreadyExistsException(RegistryId, name);
                 }
 
                 var info = new RepositoryInfo(RegistryId, Options.Region, name, Now, policy);
-                memory.Repositories = memory.Repositories.Add(name, new RepositoryCell(RepositoryState.Empty(info)));
+                memory.Repositories = memory.Repositories.Add(name.Value, new RepositoryCell(RepositoryState.Empty(info)));
                 return info;
             }
         }
@@ -279,7 +253,7 @@ public sealed partial class Registry
 
         // One view of all repositories, so the answer is as of one instant.
         Dictionary<RepositoryName, RepositoryInfo> all = _memory is { } memory
-            ? memory.Repositories.ToDictionary(p => p.Key, p => p.Value.State.Info)
+            ? memory.Repositories.Values.ToDictionary(c => c.State.Info.Name, c => c.State.Info)
             : (await Store.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Name, InfoOf);
         return [.. list.Select(n => all.TryGetValue(n, out RepositoryInfo? info) ? info : throw new RepositoryNotFoundException(RegistryId, n))];
     }
@@ -290,7 +264,7 @@ public sealed partial class Registry
         ValidateName(name);
         if (_memory is { } memory)
         {
-            if (!memory.Repositories.TryGetValue(name, out RepositoryCell? cell))
+            if (!memory.Repositories.TryGetValue(name.Value, out RepositoryCell? cell))
             {
                 throw new RepositoryNotFoundException(RegistryId, name);
             }
@@ -313,7 +287,7 @@ public sealed partial class Registry
                 lock (memory.Gate)
                 {
                     cell.Deleted = true;
-                    memory.Repositories = memory.Repositories.Remove(name);
+                    memory.Repositories = memory.Repositories.Remove(name.Value);
                 }
 
                 return cell.State.Info;
@@ -365,7 +339,7 @@ public sealed partial class Registry
         ValidateName(name);
         if (_memory is { } memory)
         {
-            return memory.Repositories.TryGetValue(name, out RepositoryCell? cell)
+            return memory.Repositories.TryGetValue(name.Value, out RepositoryCell? cell)
                 ? new ValueTask<RepositoryState>(cell.State)
                 : throw new RepositoryNotFoundException(RegistryId, name);
         }
@@ -398,7 +372,7 @@ public sealed partial class Registry
             return WriteToStoreAsync(name, query, change, rejected, cancellationToken);
         }
 
-        if (!Memory.Repositories.TryGetValue(name, out RepositoryCell? cell))
+        if (!Memory.Repositories.TryGetValue(name.Value, out RepositoryCell? cell))
         {
             throw new RepositoryNotFoundException(RegistryId, name);
         }

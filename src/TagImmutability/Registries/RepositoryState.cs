@@ -11,7 +11,7 @@ internal sealed class RepositoryState
     public static RepositoryState Empty(RepositoryInfo info) => new(
         info,
         ImmutableDictionary<Digest, ImageDetail>.Empty,
-        ImmutableDictionary.Create<string, Digest>(StringComparer.Ordinal),
+        TagIndex.Empty,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>>.Empty,
         0,
         TagHistory.Empty);
@@ -19,7 +19,7 @@ internal sealed class RepositoryState
     public RepositoryState(
         RepositoryInfo info,
         ImmutableDictionary<Digest, ImageDetail> images,
-        ImmutableDictionary<string, Digest> tags,
+        TagIndex tags,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>> referencedBy,
         long nextSequence,
         TagHistory history,
@@ -42,7 +42,7 @@ internal sealed class RepositoryState
     public ImmutableDictionary<Digest, ImageDetail> Images { get; }
 
     /// <summary>Every tag, to the digest it names (ordinal keys: tags are case-sensitive).</summary>
-    public ImmutableDictionary<string, Digest> Tags { get; }
+    public TagIndex Tags { get; }
 
     /// <summary>For each image an index references, the digests of the indexes that reference it.</summary>
     public ImmutableDictionary<Digest, ImmutableHashSet<Digest>> ReferencedBy { get; }
@@ -74,7 +74,7 @@ internal sealed class RepositoryState
     public RepositoryState With(
         RepositoryInfo? info = null,
         ImmutableDictionary<Digest, ImageDetail>? images = null,
-        ImmutableDictionary<string, Digest>? tags = null,
+        TagIndex? tags = null,
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>>? referencedBy = null,
         long? nextSequence = null) =>
         new(

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TagImmutability.Internal;
 using TagImmutability.Registries;
 using TagImmutability.Storage;
 
@@ -58,7 +59,7 @@ public sealed partial class Registry
                 throw new InvalidOperationException("a snapshot is installed into a new, empty registry only");
             }
 
-            memory.Repositories = states.ToImmutableDictionary(state => state.Info.Name, state => new RepositoryCell(state));
+            memory.Repositories = states.Aggregate(AsciiMap<RepositoryCell>.Empty, (map, state) => map.Add(state.Info.Name.Value, new RepositoryCell(state)));
         }
     }
 
@@ -67,14 +68,14 @@ public sealed partial class Registry
     internal static RepositoryState RestoredState(RepositoryInfo info, IReadOnlyList<ImageDetail> imagesInPushOrder, long nextSequence, TagHistory history)
     {
         var images = ImmutableDictionary.CreateBuilder<Digest, ImageDetail>();
-        var tags = ImmutableDictionary.CreateBuilder<string, Digest>(StringComparer.Ordinal);
+        TagIndex tags = TagIndex.Empty;
         var referencedBy = new Dictionary<Digest, ImmutableHashSet<Digest>>();
         foreach (ImageDetail image in imagesInPushOrder)
         {
             images.Add(image.Digest, image);
             foreach (Tag tag in image.Tags)
             {
-                tags.Add(tag.Value, image.Digest);
+                tags = tags.SetItem(tag.Value, image);
             }
 
             foreach (Digest child in image.ReferencedDigests)
@@ -84,7 +85,7 @@ public sealed partial class Registry
         }
 
         return RepositoryState.Empty(info)
-            .With(images: images.ToImmutable(), tags: tags.ToImmutable(), referencedBy: referencedBy.ToImmutableDictionary(), nextSequence: nextSequence)
+            .With(images: images.ToImmutable(), tags: tags, referencedBy: referencedBy.ToImmutableDictionary(), nextSequence: nextSequence)
             .WithHistory(history);
     }
 }

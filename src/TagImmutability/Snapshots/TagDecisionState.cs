@@ -91,7 +91,7 @@ public sealed class TagDecisionState
         ArgumentNullException.ThrowIfNull(registry);
         Registries.RepositoryState state = registry.ReadRepositoryState(repository);
         var tags = ImmutableSortedDictionary.CreateBuilder<string, Digest>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, Digest> pair in state.Tags)
+        foreach (KeyValuePair<string, Digest> pair in state.Tags.Pairs())
         {
             tags.Add(pair.Key, pair.Value);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TagImmutability.Internal;
 using TagImmutability.Registries;
 
 namespace TagImmutability.Storage;
@@ -19,7 +20,7 @@ namespace TagImmutability.Storage;
 /// </remarks>
 public sealed class InMemoryRegistryStore : RegistryStore
 {
-    private volatile ImmutableDictionary<RepositoryName, RepositoryCell> _repositories = ImmutableDictionary<RepositoryName, RepositoryCell>.Empty;
+    private volatile AsciiMap<RepositoryCell> _repositories = AsciiMap<RepositoryCell>.Empty;
 
     /// <summary>Creates an empty store for a registry with ECR's defaults (<see cref="RegistryOptions.Default"/>).</summary>
     public InMemoryRegistryStore()
@@ -44,7 +45,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
     internal object Gate { get; } = new();
 
     /// <summary>Every repository's cell, by name; replaced whole under <see cref="Gate"/>, read without locking.</summary>
-    internal ImmutableDictionary<RepositoryName, RepositoryCell> Repositories
+    internal AsciiMap<RepositoryCell> Repositories
     {
         get => _repositories;
         set => _repositories = value;
@@ -58,20 +59,20 @@ public sealed class InMemoryRegistryStore : RegistryStore
         ArgumentNullException.ThrowIfNull(policy);
         lock (Gate)
         {
-            if (Repositories.ContainsKey(name))
+            if (Repositories.ContainsKey(name.Value))
             {
                 return ValueTask.FromResult<StoredRepository?>(null);
             }
 
             var cell = new RepositoryCell(RepositoryState.Empty(new RepositoryInfo(Options.RegistryId, Options.Region, name, createdAt.ToUniversalTime(), policy)));
-            Repositories = Repositories.Add(name, cell);
+            Repositories = Repositories.Add(name.Value, cell);
             return ValueTask.FromResult<StoredRepository?>(Stored(cell, cell.State));
         }
     }
 
     /// <inheritdoc/>
     public override ValueTask<StoredRepository?> GetRepositoryAsync(RepositoryName name, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Repositories.TryGetValue(name, out RepositoryCell? cell) ? Stored(cell, cell.State) : null);
+        ValueTask.FromResult(Repositories.TryGetValue(name.Value, out RepositoryCell? cell) ? Stored(cell, cell.State) : null);
 
     /// <inheritdoc/>
     public override ValueTask<ImmutableArray<StoredRepository>> ListRepositoriesAsync(CancellationToken cancellationToken) =>
@@ -81,7 +82,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
     public override ValueTask<StoreCommitOutcome> DeleteRepositoryAsync(StoredRepository repository, bool onlyIfEmpty, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        if (!Repositories.TryGetValue(repository.Name, out RepositoryCell? cell) || cell.Key != repository.Key)
+        if (!Repositories.TryGetValue(repository.Name.Value, out RepositoryCell? cell) || cell.Key != repository.Key)
         {
             return ValueTask.FromResult(StoreCommitOutcome.Conflict);
         }
@@ -96,7 +97,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
             lock (Gate)
             {
                 cell.Deleted = true;
-                Repositories = Repositories.Remove(repository.Name);
+                Repositories = Repositories.Remove(repository.Name.Value);
             }
         }
 
@@ -105,13 +106,13 @@ public sealed class InMemoryRegistryStore : RegistryStore
 
     /// <inheritdoc/>
     public override ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Repositories.TryGetValue(repository, out RepositoryCell? cell) && cell.State.Tags.TryGetValue(tag.Value, out Digest digest) ? digest : (Digest?)null);
+        ValueTask.FromResult(Repositories.TryGetValue(repository.Value, out RepositoryCell? cell) && cell.State.Tags.TryGetValue(tag.Value, out Digest digest) ? digest : (Digest?)null);
 
     /// <inheritdoc/>
     public override ValueTask<RepositorySnapshot?> ReadAsync(RepositoryName repository, RepositoryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!Repositories.TryGetValue(repository, out RepositoryCell? cell))
+        if (!Repositories.TryGetValue(repository.Value, out RepositoryCell? cell))
         {
             return ValueTask.FromResult<RepositorySnapshot?>(null);
         }
@@ -131,7 +132,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
     public override ValueTask<StoredHistory?> ReadHistoryAsync(RepositoryName repository, int maxEvents, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
-        if (!Repositories.TryGetValue(repository, out RepositoryCell? cell))
+        if (!Repositories.TryGetValue(repository.Value, out RepositoryCell? cell))
         {
             return ValueTask.FromResult<StoredHistory?>(null);
         }
@@ -145,7 +146,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
     public override ValueTask<StoreCommitOutcome> CommitAsync(RepositoryChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (!Repositories.TryGetValue(change.Repository.Name, out RepositoryCell? cell) || cell.Key != change.Repository.Key)
+        if (!Repositories.TryGetValue(change.Repository.Name.Value, out RepositoryCell? cell) || cell.Key != change.Repository.Key)
         {
             return ValueTask.FromResult(StoreCommitOutcome.Conflict);
         }
@@ -184,7 +185,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
         }
 
         ImmutableDictionary<Digest, ImageDetail> images = state.Images;
-        ImmutableDictionary<string, Digest> tags = state.Tags;
+        TagIndex tags = state.Tags;
         ImmutableDictionary<Digest, ImmutableHashSet<Digest>> referencedBy = state.ReferencedBy;
         long sequence = state.NextSequence;
 
@@ -221,7 +222,7 @@ public sealed class InMemoryRegistryStore : RegistryStore
                 return null;
             }
 
-            tags = tags.SetItem(binding.Tag.Value, target);
+            tags = tags.SetItem(binding.Tag.Value, image);
             images = images.SetItem(target, image.WithTags(image.Tags.Add(binding.Tag)));
         }
 

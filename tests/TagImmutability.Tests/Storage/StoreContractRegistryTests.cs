@@ -26,3 +26,5 @@ public sealed class StoreContractRegistryTests(ITestOutputHelper output)
     public void Concurrent_histories_over_the_store_contract_are_linearizable(ImageTagMutability mode, RegistryConcurrencyTests.Churn churn) =>
         output.WriteLine(RegistryConcurrencyTests.CheckLinearizable(mode, churn, RegistryFactory.InMemoryStoreContract, rounds: 8, maxReads: 800));
 }
+
+public sealed class ResolveOverStoreContractTests() : ResolveTests(RegistryFactory.InMemoryStoreContract);
