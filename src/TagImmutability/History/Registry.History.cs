@@ -160,16 +160,19 @@ public sealed partial class Registry
     }
 
     // The state a rejected push publishes: unchanged but for its Rejected event.
-    private RepositoryState RecordRejection(RepositoryState state, ImageTagAlreadyExistsException error)
+    private RepositoryState RecordRejection(RepositoryState state, ImageTagAlreadyExistsException error) =>
+        RecordRejection(state, error.Tag, error.ExistingDigest, error.AttemptedDigest);
+
+    private RepositoryState RecordRejection(RepositoryState state, Tag tag, Digest existing, Digest attempted)
     {
         var item = new TagEvent(
             state.History.NextSequence,
             Now.ToUniversalTime(),
             state.Info.Name,
-            error.Tag,
+            tag,
             TagEventKind.Rejected,
-            error.ExistingDigest,
-            error.AttemptedDigest,
+            existing,
+            attempted,
             Options.ActorProvider?.Invoke());
         return state.WithHistory(state.History.Append(item, Options.MaxHistoryEventsPerRepository));
     }
