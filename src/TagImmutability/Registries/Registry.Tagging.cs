@@ -56,7 +56,7 @@ public sealed partial class Registry
         CheckTagWrite(repository, tag, digest);
         if (_memory is not { } memory)
         {
-            return Sync(WriteAsync(repository, RepositoryQuery.For([tag], [digest]), state => TagImageCore(state, tag, digest), null, CancellationToken.None));
+            return TagImageInStore(repository, tag, digest);
         }
 
         // The fast path of WriteAsync, without its delegate: nothing here allocates unless the state changes.
@@ -77,6 +77,10 @@ public sealed partial class Registry
             return decision;
         }
     }
+
+    // Apart from TagImage, so that its delegate's closure is not allocated on the in-memory path too.
+    private TagWriteDecision TagImageInStore(RepositoryName repository, Tag tag, Digest digest) =>
+        Sync(WriteAsync(repository, RepositoryQuery.For([tag], [digest]), state => TagImageCore(state, tag, digest), null, CancellationToken.None));
 
     private void CheckTagWrite(RepositoryName repository, Tag tag, Digest digest)
     {

@@ -28,3 +28,5 @@ public sealed class StoreContractRegistryTests(ITestOutputHelper output)
 }
 
 public sealed class ResolveOverStoreContractTests() : ResolveTests(RegistryFactory.InMemoryStoreContract);
+
+public sealed class TaggingOverStoreContractTests() : TaggingTests(RegistryFactory.InMemoryStoreContract);
