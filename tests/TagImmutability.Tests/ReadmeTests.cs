@@ -79,6 +79,11 @@ public sealed class ReadmeTests
             Console.WriteLine(error.Message); // prints: The image tag 'latest' already exists in the 'team/app' repository and cannot be overwritten because the tag is immutable.
         }
 
+        // The hot path: resolve reference text or a tag's UTF-8 bytes without allocating, and get policy outcomes as values.
+        Console.WriteLine(registry.TryResolve("team/app:latest", out Digest resolved) && resolved == pushed.Digest); // prints: True
+        Console.WriteLine(registry.TryResolveTag(repository, "latest"u8, out _)); // prints: True
+        Console.WriteLine(registry.ExplainPush(repository, Tag.Parse("latest"), Digest.Compute(Manifest("1.1"))).Outcome); // prints: RejectedImmutable
+
         // An OCI image manifest whose only difference between versions is an annotation.
         static byte[] Manifest(string version) => Encoding.UTF8.GetBytes(
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
