@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using TagImmutability.Internal;
@@ -175,21 +176,9 @@ public readonly struct Digest :
             throw new ArgumentException($"destination is {destination.Length} bytes long, but the hash needs {length}", nameof(destination));
         }
 
-        if (length == 0)
+        if (length > 0)
         {
-            return 0;
-        }
-
-        BinaryPrimitives.WriteUInt64BigEndian(destination, _word0);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _word1);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _word2);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _word3);
-        if (_tail is { } tail)
-        {
-            for (int i = 0; i < tail.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt64BigEndian(destination[(32 + (8 * i))..], tail[i]);
-            }
+            WriteHash(destination);
         }
 
         return length;
@@ -258,7 +247,9 @@ public readonly struct Digest :
     /// <returns>The digest.</returns>
     /// <exception cref="InvalidDigestException"><paramref name="utf8Text"/> is not a sha256 or sha512 digest in the OCI grammar.</exception>
     public static Digest Parse(ReadOnlySpan<byte> utf8Text) =>
-        AsciiClasses.ParseUtf8(utf8Text, MaxTextLength, 0, static (text, _) => Parse(text));
+        TryParseCanonical(utf8Text, out Digest digest)
+            ? digest
+            : AsciiClasses.ParseUtf8(utf8Text, MaxTextLength, 0, static (text, _) => Parse(text));
 
     /// <summary>Tries to parse a digest; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -286,7 +277,8 @@ public readonly struct Digest :
     /// <param name="digest">The digest, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when <paramref name="utf8Text"/> is a valid digest.</returns>
     public static bool TryParse(ReadOnlySpan<byte> utf8Text, out Digest digest) =>
-        AsciiClasses.TryParseUtf8(utf8Text, MaxTextLength, 0, static (ReadOnlySpan<char> text, int _, out Digest value) => TryParse(text, out value), out digest);
+        TryParseCanonical(utf8Text, out digest)
+        || AsciiClasses.TryParseUtf8(utf8Text, MaxTextLength, 0, static (ReadOnlySpan<char> text, int _, out Digest value) => TryParse(text, out value), out digest);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>
@@ -336,10 +328,15 @@ public readonly struct Digest :
 
         if (length > 0)
         {
-            string name = NameOf(_algorithm);
-            name.AsSpan().CopyTo(destination);
-            destination[name.Length] = ':';
-            Span<char> hex = destination[(name.Length + 1)..length];
+            // Both algorithm names are six characters long.
+            NameOf(_algorithm).AsSpan().CopyTo(destination);
+            destination[6] = ':';
+            Span<char> hex = destination[7..length];
+#if NET10_0_OR_GREATER
+            Span<byte> hash = stackalloc byte[64];
+            WriteHash(hash);
+            Convert.TryToHexStringLower(hash[..HashLength], hex, out _);
+#else
             WriteHex(_word0, hex);
             WriteHex(_word1, hex[16..]);
             WriteHex(_word2, hex[32..]);
@@ -351,6 +348,7 @@ public readonly struct Digest :
                     WriteHex(tail[i], hex[(64 + (16 * i))..]);
                 }
             }
+#endif
         }
 
         charsWritten = length;
@@ -363,9 +361,38 @@ public readonly struct Digest :
     /// <returns><see langword="false"/> when <paramref name="utf8Destination"/> is too small.</returns>
     public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten)
     {
-        Span<char> chars = stackalloc char[MaxTextLength];
-        TryFormat(chars, out int charsWritten);
-        return AsciiClasses.TryEncodeAscii(chars[..charsWritten], utf8Destination, out bytesWritten);
+        int length = TextLength;
+        if (utf8Destination.Length < length)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        if (length > 0)
+        {
+            (_algorithm == DigestAlgorithm.Sha256 ? "sha256:"u8 : "sha512:"u8).CopyTo(utf8Destination);
+            Span<byte> hex = utf8Destination[7..length];
+#if NET10_0_OR_GREATER
+            Span<byte> hash = stackalloc byte[64];
+            WriteHash(hash);
+            Convert.TryToHexStringLower(hash[..HashLength], hex, out _);
+#else
+            WriteHex(_word0, hex);
+            WriteHex(_word1, hex[16..]);
+            WriteHex(_word2, hex[32..]);
+            WriteHex(_word3, hex[48..]);
+            if (_tail is { } tail)
+            {
+                for (int i = 0; i < tail.Length; i++)
+                {
+                    WriteHex(tail[i], hex[(64 + (16 * i))..]);
+                }
+            }
+#endif
+        }
+
+        bytesWritten = length;
+        return true;
     }
 
     /// <inheritdoc cref="TryFormat(Span{char}, out int)"/>
@@ -583,16 +610,15 @@ public readonly struct Digest :
         return left.AsSpan().SequenceEqual(right);
     }
 
-    // The one scanner behind Parse and TryParse; returns why it failed instead of throwing.
-    internal static ParseFailure ParseCore(ReadOnlySpan<char> text, out Digest digest)
-    {
-        // The common case first: a well-formed sha256 digest is decided with one vectorized scan.
-        if (text.Length == Sha256TextLength && text.StartsWith("sha256:") && !text[7..].ContainsAnyExcept(AsciiClasses.LowerHex))
-        {
-            digest = DecodeTrustedHex(DigestAlgorithm.Sha256, text[7..]);
-            return ParseFailure.None;
-        }
+    // The one parser behind Parse and TryParse; returns why it failed instead of throwing.
+    internal static ParseFailure ParseCore(ReadOnlySpan<char> text, out Digest digest) =>
+        TryParseCanonical(text, out digest) ? ParseFailure.None : Scan(text, out digest);
 
+    // The diagnostic scanner: checks the grammar step by step so that a failure says what is wrong and where. It accepts
+    // exactly the texts TryParseCanonical accepts (the tests hold the two to that), but costs more, so it runs only
+    // when the canonical path has refused the text.
+    internal static ParseFailure Scan(ReadOnlySpan<char> text, out Digest digest)
+    {
         digest = default;
         if (text.IsEmpty)
         {
@@ -655,30 +681,56 @@ public readonly struct Digest :
                 : ParseFailure.At(colon + 1 + bad, "character {char} is not a hex digit");
         }
 
-        digest = DecodeTrustedHex(algorithm, encoded);
-        return ParseFailure.None;
+        // Every check of the canonical path has now passed, so it would have taken this text; decoding it here keeps
+        // TryParse free of throws even if the two paths ever drift apart.
+        bool decoded = TryParseCanonical(text, out digest);
+        Debug.Assert(decoded, "the scanner accepted a digest the canonical path refused");
+        return decoded ? ParseFailure.None : ParseFailure.Whole("it could not be decoded");
     }
 
-    // Decodes lowercase hex that has already been validated: 64 or 128 characters.
-    private static Digest DecodeTrustedHex(DigestAlgorithm algorithm, ReadOnlySpan<char> hex)
+    // The common case, decided by one fused pass that validates and decodes the hex: "sha256:" or "sha512:" followed by
+    // exactly that algorithm's lowercase hex. Any other text, valid or not, goes to the scanner, which says why it fails.
+    internal static bool TryParseCanonical(ReadOnlySpan<char> text, out Digest digest)
     {
-#if NET9_0_OR_GREATER
-        Span<byte> hash = stackalloc byte[64];
-        Convert.FromHexString(hex, hash, out _, out int written);
-        return FromTrustedHash(algorithm, hash[..written]);
-#else
-        ulong[]? tail = null;
-        if (algorithm == DigestAlgorithm.Sha512)
+        if (text.Length == Sha256TextLength && text.StartsWith("sha256:")
+            && LowerHex.TryDecode(text[7..], out ulong word0, out ulong word1, out ulong word2, out ulong word3))
         {
-            tail = new ulong[4];
-            for (int i = 0; i < 4; i++)
-            {
-                tail[i] = ReadHex(hex[(64 + (16 * i))..]);
-            }
+            digest = new Digest(DigestAlgorithm.Sha256, word0, word1, word2, word3, null);
+            return true;
         }
 
-        return new Digest(algorithm, ReadHex(hex), ReadHex(hex[16..]), ReadHex(hex[32..]), ReadHex(hex[48..]), tail);
-#endif
+        if (text.Length == Sha512TextLength && text.StartsWith("sha512:")
+            && LowerHex.TryDecode(text.Slice(7, 64), out word0, out word1, out word2, out word3)
+            && LowerHex.TryDecode(text[71..], out ulong word4, out ulong word5, out ulong word6, out ulong word7))
+        {
+            digest = new Digest(DigestAlgorithm.Sha512, word0, word1, word2, word3, [word4, word5, word6, word7]);
+            return true;
+        }
+
+        digest = default;
+        return false;
+    }
+
+    // As above, straight from UTF-8 bytes, so that the common case is not transcoded first.
+    internal static bool TryParseCanonical(ReadOnlySpan<byte> utf8Text, out Digest digest)
+    {
+        if (utf8Text.Length == Sha256TextLength && utf8Text.StartsWith("sha256:"u8)
+            && LowerHex.TryDecode(utf8Text[7..], out ulong word0, out ulong word1, out ulong word2, out ulong word3))
+        {
+            digest = new Digest(DigestAlgorithm.Sha256, word0, word1, word2, word3, null);
+            return true;
+        }
+
+        if (utf8Text.Length == Sha512TextLength && utf8Text.StartsWith("sha512:"u8)
+            && LowerHex.TryDecode(utf8Text.Slice(7, 64), out word0, out word1, out word2, out word3)
+            && LowerHex.TryDecode(utf8Text[71..], out ulong word4, out ulong word5, out ulong word6, out ulong word7))
+        {
+            digest = new Digest(DigestAlgorithm.Sha512, word0, word1, word2, word3, [word4, word5, word6, word7]);
+            return true;
+        }
+
+        digest = default;
+        return false;
     }
 
     // algorithm ::= component (separator component)*, component [a-z0-9]+, separator [+._-]
@@ -719,28 +771,41 @@ public readonly struct Digest :
             : ParseFailure.None;
     }
 
-#if !NET9_0_OR_GREATER
-    // Reads 16 lowercase hex characters, already validated, as one big-endian word.
-    private static ulong ReadHex(ReadOnlySpan<char> hex)
+    // The raw hash, big-endian word by word; destination holds at least HashLength bytes.
+    private void WriteHash(Span<byte> destination)
     {
-        ulong value = 0;
-        for (int i = 0; i < 16; i++)
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _word0);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _word1);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _word2);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _word3);
+        if (_tail is { } tail)
         {
-            int c = hex[i];
-            value = (value << 4) | (uint)((c & 0xF) + (9 * (c >> 6)));
+            for (int i = 0; i < tail.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt64BigEndian(destination[(32 + (8 * i))..], tail[i]);
+            }
         }
-
-        return value;
     }
-#endif
 
+#if !NET10_0_OR_GREATER
     private static void WriteHex(ulong value, Span<char> destination)
     {
-        const string Digits = "0123456789abcdef";
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
         for (int i = 15; i >= 0; i--)
         {
-            destination[i] = Digits[(int)(value & 0xF)];
+            destination[i] = (char)digits[(int)(value & 0xF)];
             value >>= 4;
         }
     }
+
+    private static void WriteHex(ulong value, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (int i = 15; i >= 0; i--)
+        {
+            destination[i] = digits[(int)(value & 0xF)];
+            value >>= 4;
+        }
+    }
+#endif
 }

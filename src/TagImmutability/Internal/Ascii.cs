@@ -20,6 +20,18 @@ internal static class AsciiClasses
     public static readonly SearchValues<char> TagBody =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
 
+    /// <summary><see cref="Word"/> as UTF-8 bytes.</summary>
+    public static readonly SearchValues<byte> WordUtf8 =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"u8);
+
+    /// <summary><see cref="TagBody"/> as UTF-8 bytes.</summary>
+    public static readonly SearchValues<byte> TagBodyUtf8 =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"u8);
+
+    /// <summary><c>[A-Za-z0-9.-]</c>: a domain name (a registry host without its port).</summary>
+    public static readonly SearchValues<char> HostName =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-");
+
     /// <summary><c>[a-zA-Z0-9=_-]</c>: the encoded part of a digest.</summary>
     public static readonly SearchValues<char> DigestEncoded =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789=_-");

@@ -329,9 +329,43 @@ public readonly struct ImageReference :
     /// <returns><see langword="false"/> when <paramref name="utf8Destination"/> is too small.</returns>
     public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten)
     {
-        Span<char> chars = stackalloc char[MaxLength];
-        TryFormat(chars, out int charsWritten);
-        return AsciiClasses.TryEncodeAscii(chars[..charsWritten], utf8Destination, out bytesWritten);
+        // Every part is ASCII, so a part's length in bytes is its length in characters; measuring first leaves a buffer
+        // that is too small untouched.
+        int length = (_registry is null ? 0 : _registry.Length + 1)
+            + _repository.Length
+            + (_tag.IsDefault ? 0 : 1 + _tag.Length)
+            + (_digest.IsDefault ? 0 : 1 + _digest.TextLength);
+        if (utf8Destination.Length < length)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        Span<byte> rest = utf8Destination;
+        if (_registry is not null)
+        {
+            AsciiClasses.TryEncodeAscii(_registry, rest, out int registryWritten);
+            rest[registryWritten] = (byte)'/';
+            rest = rest[(registryWritten + 1)..];
+        }
+
+        _repository.TryFormat(rest, out int repositoryWritten);
+        rest = rest[repositoryWritten..];
+        if (!_tag.IsDefault)
+        {
+            rest[0] = (byte)':';
+            _tag.TryFormat(rest[1..], out int tagWritten);
+            rest = rest[(1 + tagWritten)..];
+        }
+
+        if (!_digest.IsDefault)
+        {
+            rest[0] = (byte)'@';
+            _digest.TryFormat(rest[1..], out _);
+        }
+
+        bytesWritten = length;
+        return true;
     }
 
     /// <inheritdoc cref="TryFormat(Span{char}, out int)"/>
@@ -430,8 +464,8 @@ public readonly struct ImageReference :
 
         reference = new ImageReference(
             parts.Registry.Equals(default) ? null : text[parts.Registry].ToString(),
-            RepositoryName.Parse(text[parts.Repository]),
-            parts.Tag.Equals(default) ? default : TagImmutability.Tag.Parse(text[parts.Tag]),
+            RepositoryName.FromScanned(text[parts.Repository]),
+            parts.Tag.Equals(default) ? default : TagImmutability.Tag.FromScanned(text[parts.Tag]),
             parts.Digest,
             trusted: true);
         return ParseFailure.None;
@@ -490,7 +524,7 @@ public readonly struct ImageReference :
         int firstSlash = name.IndexOf('/');
         if (firstSlash >= 0 && IsRegistry(name[..firstSlash]))
         {
-            ParseFailure failure = ScanRegistry(name[..firstSlash]);
+            ParseFailure failure = IsDomainHost(name[..firstSlash]) ? ParseFailure.None : ScanRegistry(name[..firstSlash]);
             if (failure.Failed)
             {
                 return failure.In("registry host", firstSlash, RegistryRule);
@@ -520,8 +554,29 @@ public readonly struct ImageReference :
         || component.SequenceEqual("localhost")
         || component.ContainsAny(AsciiClasses.Upper);
 
+    // The common registry host, a domain name with an optional port, accepted with a few vectorized searches instead of
+    // ScanRegistry's character loop. It accepts only hosts ScanRegistry accepts: components of [a-zA-Z0-9-] that start
+    // and end with a letter or digit are exactly a text of [a-zA-Z0-9.-] that starts and ends with a letter or digit
+    // and has no "..", ".-" or "-.". Anything else (an IPv6 literal, an invalid host) goes to ScanRegistry.
+    internal static bool IsDomainHost(ReadOnlySpan<char> host)
+    {
+        int colon = host.IndexOf(':');
+        ReadOnlySpan<char> domain = colon < 0 ? host : host[..colon];
+        return host.Length <= MaxRegistryLength
+            && !domain.IsEmpty
+            && AsciiClasses.IsAlphanumeric(domain[0])
+            && AsciiClasses.IsAlphanumeric(domain[^1])
+            && !domain.ContainsAnyExcept(AsciiClasses.HostName)
+            && !domain.Contains("..", StringComparison.Ordinal)
+            && !domain.Contains(".-", StringComparison.Ordinal)
+            && !domain.Contains("-.", StringComparison.Ordinal)
+            && (colon < 0 || IsPort(host[(colon + 1)..]));
+
+        static bool IsPort(ReadOnlySpan<char> port) => !port.IsEmpty && !port.ContainsAnyExcept(AsciiClasses.Digits);
+    }
+
     // host [':' port], host = domain-name | '[' IPv6 ']', domain components [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
-    private static ParseFailure ScanRegistry(ReadOnlySpan<char> host)
+    internal static ParseFailure ScanRegistry(ReadOnlySpan<char> host)
     {
         if (host.IsEmpty)
         {

@@ -392,5 +392,8 @@ public readonly struct RepositoryName :
             : ParseFailure.At(text.Length - 1, "it ends with {char}, and a name ends with a lowercase letter or digit");
     }
 
+    /// <summary>A name from text that <see cref="Scan"/> has accepted; it is not scanned again.</summary>
+    internal static RepositoryName FromScanned(ReadOnlySpan<char> text) => new(text.ToString());
+
     private static int MaxLengthOf(GrammarProfile profile) => profile == GrammarProfile.Ecr ? EcrMaxLength : MaxLength;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using TagImmutability.Internal;
 
 namespace TagImmutability;
@@ -107,7 +108,9 @@ public readonly struct Tag :
     /// <exception cref="InvalidTagException"><paramref name="utf8Text"/> does not match the profile's tag grammar.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="profile"/> is not a defined <see cref="GrammarProfile"/>.</exception>
     public static Tag Parse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile) =>
-        AsciiClasses.ParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (text, p) => Parse(text, p));
+        TryParseAscii(utf8Text, profile, out Tag tag)
+            ? tag
+            : AsciiClasses.ParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (text, p) => Parse(text, p));
 
     /// <summary>Tries to parse an OCI tag; never throws.</summary>
     /// <param name="text">The text; <see langword="null"/> gives <see langword="false"/>.</param>
@@ -155,7 +158,8 @@ public readonly struct Tag :
     /// <param name="tag">The tag, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool TryParse(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out Tag tag) =>
-        AsciiClasses.TryParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (ReadOnlySpan<char> text, GrammarProfile p, out Tag value) => TryParse(text, p, out value), out tag);
+        TryParseAscii(utf8Text, profile, out tag)
+        || AsciiClasses.TryParseUtf8(utf8Text, MaxLengthOf(profile), profile, static (ReadOnlySpan<char> text, GrammarProfile p, out Tag value) => TryParse(text, p, out value), out tag);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>
@@ -352,6 +356,24 @@ public readonly struct Tag :
 
         int bad = text.IndexOfAnyExcept(AsciiClasses.TagBody);
         return bad < 0 ? ParseFailure.None : ParseFailure.At(bad, "character {char} is not allowed");
+    }
+
+    /// <summary>A tag from text that <see cref="Scan"/> has accepted; it is not scanned again.</summary>
+    internal static Tag FromScanned(ReadOnlySpan<char> text) => new(text.ToString());
+
+    // The common case straight from UTF-8: one vectorized class check of the bytes, then one string. It accepts exactly
+    // what Scan accepts of ASCII text (bytes in the tag class are ASCII, so decoding them changes nothing); anything
+    // else, valid or not, goes through the decoder to Scan, which says why it fails.
+    private static bool TryParseAscii(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out Tag tag)
+    {
+        bool accepted = profile switch
+        {
+            GrammarProfile.Oci => utf8Text.Length is > 0 and <= MaxLength && AsciiClasses.WordUtf8.Contains(utf8Text[0]),
+            GrammarProfile.Ecr => utf8Text.Length is > 0 and <= EcrMaxLength,
+            _ => false,
+        };
+        tag = accepted && !utf8Text.ContainsAnyExcept(AsciiClasses.TagBodyUtf8) ? new Tag(Encoding.ASCII.GetString(utf8Text)) : default;
+        return !tag.IsDefault;
     }
 
     private static int MaxLengthOf(GrammarProfile profile) => profile == GrammarProfile.Ecr ? EcrMaxLength : MaxLength;
