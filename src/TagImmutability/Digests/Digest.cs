@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using TagImmutability.Internal;
 
@@ -277,8 +278,7 @@ public readonly struct Digest :
     /// <param name="digest">The digest, or <c>default</c> when parsing failed.</param>
     /// <returns><see langword="true"/> when <paramref name="utf8Text"/> is a valid digest.</returns>
     public static bool TryParse(ReadOnlySpan<byte> utf8Text, out Digest digest) =>
-        TryParseCanonical(utf8Text, out digest)
-        || AsciiClasses.TryParseUtf8(utf8Text, MaxTextLength, 0, static (ReadOnlySpan<char> text, int _, out Digest value) => TryParse(text, out value), out digest);
+        TryParseCanonical(utf8Text, out digest) || TryParseTranscoded(utf8Text, out digest);
 
     /// <inheritdoc cref="Parse(string)"/>
     /// <param name="s">The text.</param>
@@ -690,6 +690,7 @@ public readonly struct Digest :
 
     // The common case, decided by one fused pass that validates and decodes the hex: "sha256:" or "sha512:" followed by
     // exactly that algorithm's lowercase hex. Any other text, valid or not, goes to the scanner, which says why it fails.
+    // The rarer paths live in methods of their own so that this one stays small enough to inline into every caller.
     internal static bool TryParseCanonical(ReadOnlySpan<char> text, out Digest digest)
     {
         if (text.Length == Sha256TextLength && text.StartsWith("sha256:")
@@ -699,16 +700,7 @@ public readonly struct Digest :
             return true;
         }
 
-        if (text.Length == Sha512TextLength && text.StartsWith("sha512:")
-            && LowerHex.TryDecode(text.Slice(7, 64), out word0, out word1, out word2, out word3)
-            && LowerHex.TryDecode(text[71..], out ulong word4, out ulong word5, out ulong word6, out ulong word7))
-        {
-            digest = new Digest(DigestAlgorithm.Sha512, word0, word1, word2, word3, [word4, word5, word6, word7]);
-            return true;
-        }
-
-        digest = default;
-        return false;
+        return TryParseCanonicalSha512(text, out digest);
     }
 
     // As above, straight from UTF-8 bytes, so that the common case is not transcoded first.
@@ -721,8 +713,29 @@ public readonly struct Digest :
             return true;
         }
 
+        return TryParseCanonicalSha512(utf8Text, out digest);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryParseCanonicalSha512(ReadOnlySpan<char> text, out Digest digest)
+    {
+        if (text.Length == Sha512TextLength && text.StartsWith("sha512:")
+            && LowerHex.TryDecode(text.Slice(7, 64), out ulong word0, out ulong word1, out ulong word2, out ulong word3)
+            && LowerHex.TryDecode(text[71..], out ulong word4, out ulong word5, out ulong word6, out ulong word7))
+        {
+            digest = new Digest(DigestAlgorithm.Sha512, word0, word1, word2, word3, [word4, word5, word6, word7]);
+            return true;
+        }
+
+        digest = default;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryParseCanonicalSha512(ReadOnlySpan<byte> utf8Text, out Digest digest)
+    {
         if (utf8Text.Length == Sha512TextLength && utf8Text.StartsWith("sha512:"u8)
-            && LowerHex.TryDecode(utf8Text.Slice(7, 64), out word0, out word1, out word2, out word3)
+            && LowerHex.TryDecode(utf8Text.Slice(7, 64), out ulong word0, out ulong word1, out ulong word2, out ulong word3)
             && LowerHex.TryDecode(utf8Text[71..], out ulong word4, out ulong word5, out ulong word6, out ulong word7))
         {
             digest = new Digest(DigestAlgorithm.Sha512, word0, word1, word2, word3, [word4, word5, word6, word7]);
@@ -732,6 +745,11 @@ public readonly struct Digest :
         digest = default;
         return false;
     }
+
+    // Text the canonical path refused, decoded to UTF-16 for the scanner (which accepts nothing more, but says why).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryParseTranscoded(ReadOnlySpan<byte> utf8Text, out Digest digest) =>
+        AsciiClasses.TryParseUtf8(utf8Text, MaxTextLength, 0, static (ReadOnlySpan<char> text, int _, out Digest value) => TryParse(text, out value), out digest);
 
     // algorithm ::= component (separator component)*, component [a-z0-9]+, separator [+._-]
     private static ParseFailure ScanAlgorithm(ReadOnlySpan<char> algorithm)

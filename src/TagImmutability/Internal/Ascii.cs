@@ -20,10 +20,6 @@ internal static class AsciiClasses
     public static readonly SearchValues<char> TagBody =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
 
-    /// <summary><see cref="Word"/> as UTF-8 bytes.</summary>
-    public static readonly SearchValues<byte> WordUtf8 =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"u8);
-
     /// <summary><see cref="TagBody"/> as UTF-8 bytes.</summary>
     public static readonly SearchValues<byte> TagBodyUtf8 =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"u8);

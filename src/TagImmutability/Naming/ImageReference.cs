@@ -509,7 +509,9 @@ public readonly struct ImageReference :
         {
             colon += lastSlash + 1;
             ReadOnlySpan<char> tagText = name[(colon + 1)..];
-            ParseFailure failure = TagImmutability.Tag.Scan(tagText, GrammarProfile.Oci);
+            ParseFailure failure = TagImmutability.Tag.IsAccepted(tagText, GrammarProfile.Oci)
+                ? ParseFailure.None
+                : TagImmutability.Tag.Scan(tagText, GrammarProfile.Oci);
             if (failure.Failed)
             {
                 return failure.Shift(colon + 1).In("tag", tagText.Length, TagImmutability.Tag.OciRule);

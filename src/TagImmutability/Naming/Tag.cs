@@ -54,7 +54,7 @@ public readonly struct Tag :
     /// <param name="text">The text to check.</param>
     /// <param name="profile">The grammar to apply.</param>
     /// <returns><see langword="true"/> when valid.</returns>
-    public static bool IsValid(ReadOnlySpan<char> text, GrammarProfile profile) => !Scan(text, profile).Failed;
+    public static bool IsValid(ReadOnlySpan<char> text, GrammarProfile profile) => IsAccepted(text, profile);
 
     /// <summary>Parses an OCI tag.</summary>
     /// <param name="text">The text, at most <see cref="MaxLength"/> characters.</param>
@@ -125,7 +125,7 @@ public readonly struct Tag :
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool TryParse([NotNullWhen(true)] string? text, GrammarProfile profile, out Tag tag)
     {
-        tag = text is not null && !Scan(text, profile).Failed ? new Tag(text) : default;
+        tag = text is not null && IsAccepted(text, profile) ? new Tag(text) : default;
         return !tag.IsDefault;
     }
 
@@ -142,7 +142,7 @@ public readonly struct Tag :
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool TryParse(ReadOnlySpan<char> text, GrammarProfile profile, out Tag tag)
     {
-        tag = Scan(text, profile).Failed ? default : new Tag(text.ToString());
+        tag = IsAccepted(text, profile) ? new Tag(text.ToString()) : default;
         return !tag.IsDefault;
     }
 
@@ -312,6 +312,11 @@ public readonly struct Tag :
 
     internal static void ThrowIfInvalid(ReadOnlySpan<char> text, GrammarProfile profile)
     {
+        if (IsAccepted(text, profile))
+        {
+            return;
+        }
+
         GrammarProfiles.ThrowIfUndefined(profile);
         ParseFailure failure = Scan(text, profile);
         if (failure.Failed)
@@ -361,20 +366,31 @@ public readonly struct Tag :
     /// <summary>A tag from text that <see cref="Scan"/> has accepted; it is not scanned again.</summary>
     internal static Tag FromScanned(ReadOnlySpan<char> text) => new(text.ToString());
 
-    // The common case straight from UTF-8: one vectorized class check of the bytes, then one string. It accepts exactly
-    // what Scan accepts of ASCII text (bytes in the tag class are ASCII, so decoding them changes nothing); anything
-    // else, valid or not, goes through the decoder to Scan, which says why it fails.
+    /// <summary>
+    /// Scan's verdict without its diagnosis, small enough to inline: the length, the first character and one vectorized
+    /// class check. The parsers ask this first and run Scan only to say why a text failed.
+    /// </summary>
+    internal static bool IsAccepted(ReadOnlySpan<char> text, GrammarProfile profile) =>
+        FitsProfile(text.Length, text.IsEmpty ? 0 : text[0], profile) && !text.ContainsAnyExcept(AsciiClasses.TagBody);
+
+    // The common case straight from UTF-8: as IsAccepted, over the bytes, then one string. Bytes in the tag class are
+    // ASCII, so decoding them would change nothing; anything else, valid or not, goes through the decoder to Scan,
+    // which says why it fails.
     private static bool TryParseAscii(ReadOnlySpan<byte> utf8Text, GrammarProfile profile, out Tag tag)
     {
-        bool accepted = profile switch
-        {
-            GrammarProfile.Oci => utf8Text.Length is > 0 and <= MaxLength && AsciiClasses.WordUtf8.Contains(utf8Text[0]),
-            GrammarProfile.Ecr => utf8Text.Length is > 0 and <= EcrMaxLength,
-            _ => false,
-        };
-        tag = accepted && !utf8Text.ContainsAnyExcept(AsciiClasses.TagBodyUtf8) ? new Tag(Encoding.ASCII.GetString(utf8Text)) : default;
-        return !tag.IsDefault;
+        bool accepted = FitsProfile(utf8Text.Length, utf8Text.IsEmpty ? 0 : utf8Text[0], profile)
+            && !utf8Text.ContainsAnyExcept(AsciiClasses.TagBodyUtf8);
+        tag = accepted ? new Tag(Encoding.ASCII.GetString(utf8Text)) : default;
+        return accepted;
     }
+
+    // The length and first-character rules of each profile (the class of the rest is checked by the caller).
+    private static bool FitsProfile(int length, int first, GrammarProfile profile) => profile switch
+    {
+        GrammarProfile.Oci => length is > 0 and <= MaxLength && (char.IsAsciiLetterOrDigit((char)first) || first == '_'),
+        GrammarProfile.Ecr => length is > 0 and <= EcrMaxLength,
+        _ => false,
+    };
 
     private static int MaxLengthOf(GrammarProfile profile) => profile == GrammarProfile.Ecr ? EcrMaxLength : MaxLength;
 }

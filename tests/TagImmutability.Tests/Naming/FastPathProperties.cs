@@ -50,6 +50,13 @@ public sealed class FastPathProperties
         });
 
     [Property(MaxTest = 3000)]
+    public Property The_inlined_tag_check_gives_the_scanner_s_verdict_in_every_profile() =>
+        Prop.ForAll(
+            Gen.OneOf(NearlyTagBytes.Select(Encoding.UTF8.GetString), Arbitraries.AnyText, Arbitraries.EcrTagText).ToArbitrary(),
+            text => new[] { GrammarProfile.Oci, GrammarProfile.Ecr, (GrammarProfile)99 }
+                .All(profile => Tag.IsAccepted(text, profile) == !Tag.Scan(text, profile).Failed));
+
+    [Property(MaxTest = 3000)]
     public Property The_plain_host_path_accepts_exactly_the_domain_hosts_the_scanner_accepts() =>
         Prop.ForAll(NearlyHosts.ToArbitrary(), host =>
             ImageReference.IsDomainHost(host) == (!ImageReference.ScanRegistry(host).Failed && host[0] != '['));
