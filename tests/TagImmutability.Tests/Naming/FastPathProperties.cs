@@ -63,7 +63,9 @@ public sealed class FastPathProperties
 
     [Property(MaxTest = 1000)]
     public Property A_reference_with_any_of_those_hosts_parses_as_its_parts_do() =>
-        Prop.ForAll(NearlyHosts.ToArbitrary(), host =>
+        // A '/' would end the host early and make the text another reference, so such hosts are left out here (the
+        // host path's own property above covers them).
+        Prop.ForAll(NearlyHosts.Where(h => !h.Contains('/', StringComparison.Ordinal)).ToArbitrary(), host =>
         {
             string text = host + "/team/app:v1";
             bool hostIsRegistry = host.IndexOfAny(['.', ':']) >= 0 || host == "localhost" || host.Any(char.IsAsciiLetterUpper);
