@@ -85,6 +85,9 @@ public class ConcurrencyBenchmarks
         _writerTicks = 0;
     }
 
+    /// <summary>The writer's moves and the time it ran (<see cref="Stopwatch"/> ticks) since the setup.</summary>
+    public (long Moves, long Ticks) WriterTotals => (Interlocked.Read(ref _moves), Interlocked.Read(ref _writerTicks));
+
     /// <summary>Prints the writer's achieved rate and puts the repository back.</summary>
     [GlobalCleanup]
     public void CleanUp()
