@@ -280,7 +280,7 @@ public sealed partial class Registry
             case TagWriteOutcome.Unchanged:
                 throw new ImageAlreadyExistsException(RegistryId, name, digest, newTag);
             case TagWriteOutcome.Moved:
-                state = Untag(state, state.Images[bound], newTag, removeWhenUntagged: false);
+                state = DetachForMove(state, state.Images[bound], newTag);
                 break;
         }
 
@@ -339,12 +339,17 @@ public sealed partial class Registry
         return state.With(images: state.Images.Add(image.Digest, image), tags: tagMap, referencedBy: referencedBy, nextSequence: state.NextSequence + 1);
     }
 
-    // Takes one tag off an image. By default an image left without tags is deleted (BatchDeleteImage by tag); a tag
-    // moved by a push leaves its old image in place, untagged (decision Q10).
-    private static RepositoryState Untag(RepositoryState state, ImageDetail image, Tag tag, bool removeWhenUntagged = true)
+    // The first half of a move: the tag leaves its old image's tag list but stays in the index, whose entry the caller
+    // rebinds (removing and re-adding it would copy the index's path twice). The old image stays, untagged if that was
+    // its last tag (decision Q10).
+    private static RepositoryState DetachForMove(RepositoryState state, ImageDetail image, Tag tag) =>
+        state.With(images: state.Images.SetItem(image.Digest, image.WithTags(image.Tags.Remove(tag))));
+
+    // Takes one tag off an image (BatchDeleteImage by tag); an image left without tags is deleted.
+    private static RepositoryState Untag(RepositoryState state, ImageDetail image, Tag tag)
     {
         ImageDetail untagged = image.WithTags(image.Tags.Remove(tag));
-        if (removeWhenUntagged && untagged.Tags.IsEmpty)
+        if (untagged.Tags.IsEmpty)
         {
             return Remove(state, image);
         }

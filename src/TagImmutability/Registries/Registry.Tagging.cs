@@ -115,7 +115,7 @@ public sealed partial class Registry
         }
 
         RepositoryState after = decision.Outcome == TagWriteOutcome.Moved
-            ? Untag(state, state.Images[current!.Value], tag, removeWhenUntagged: false)
+            ? DetachForMove(state, state.Images[current!.Value], tag)
             : state;
         ImageDetail tagged = image.WithTags(image.Tags.Add(tag));
         after = after.With(images: after.Images.SetItem(digest, tagged), tags: after.Tags.SetItem(tag.Value, tagged));
