@@ -32,6 +32,9 @@ public class DigestParseBenchmarks
     private readonly char[] _chars = new char[Digest.MaxTextLength];
     private readonly byte[] _bytes = new byte[Digest.MaxTextLength];
 
+    // The parsed digest goes to a field, as the baselines' bytes go to _hash, so that no decoding can be dropped as unused.
+    private Digest _digest;
+
     [BenchmarkCategory(ParseChars)]
     [Benchmark(Baseline = true, Description = "Convert.FromHexString(64 hex chars)")]
     public int FromHexString()
@@ -42,11 +45,11 @@ public class DigestParseBenchmarks
 
     [BenchmarkCategory(ParseChars)]
     [Benchmark(Description = "Digest.TryParse(string)")]
-    public bool TryParseString() => Digest.TryParse(_text, out _);
+    public bool TryParseString() => Digest.TryParse(_text, out _digest);
 
     [BenchmarkCategory(ParseChars)]
     [Benchmark(Description = "Digest.TryParse(chars)")]
-    public bool TryParseChars() => Digest.TryParse(_text.AsSpan(), out _);
+    public bool TryParseChars() => Digest.TryParse(_text.AsSpan(), out _digest);
 
     [BenchmarkCategory(ParseUtf8)]
     [Benchmark(Baseline = true, Description = "Convert.FromHexString(64 hex UTF-8)")]
@@ -58,7 +61,7 @@ public class DigestParseBenchmarks
 
     [BenchmarkCategory(ParseUtf8)]
     [Benchmark(Description = "Digest.TryParse(UTF-8)")]
-    public bool TryParseUtf8() => Digest.TryParse(_utf8, out _);
+    public bool TryParseUtf8() => Digest.TryParse(_utf8, out _digest);
 
     [BenchmarkCategory(FormatChars)]
     [Benchmark(Baseline = true, Description = "Convert.TryToHexStringLower(32 bytes → chars)")]

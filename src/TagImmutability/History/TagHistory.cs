@@ -11,10 +11,12 @@ namespace TagImmutability.Registries;
 /// appending to the newest history writes the next slot in place, so an append costs O(1) time and no copy (an
 /// <c>ImmutableList</c>, used before, copied about 2·log2(n) nodes per append and as many again to drop the oldest
 /// event at the bound). Slots are written once and only past every published window, so older histories, which
-/// readers may hold, never see a change. An append to an older history (a write computed on a snapshot that lost a race
-/// and is discarded) finds its next slot claimed and copies its window instead. When the array is full, the newest
-/// events are copied into a new one twice the bound's size at most, so copies cost O(1) per append amortized.
-/// Thread safety: immutable to readers; appends may race and stay correct (the slot is claimed atomically).
+/// readers may hold, never see a change. A computation that appended and was then discarded (a write that failed
+/// afterwards) leaves its slot claimed; the next append to the published history finds it taken and copies its window
+/// instead. When the array is full, the newest events move to a new one of at most <see cref="CapacityFor"/> slots, so
+/// copies cost O(1) per append amortized, and an array keeps at most a quarter of the bound of events that its newest
+/// window has dropped. Thread safety: immutable to readers; appends may race and stay correct (the slot is claimed
+/// atomically).
 /// </remarks>
 internal sealed class TagHistory
 {
@@ -83,7 +85,7 @@ internal sealed class TagHistory
         {
             // Full, or a newer history owns the next slot: the newest events move to an array of their own.
             int keep = Math.Min(Count, maximum - 1);
-            int capacity = Math.Clamp(2 * (keep + 1), 4, Math.Max(4, 2 * maximum));
+            int capacity = Math.Clamp(2 * (keep + 1), 4, CapacityFor(maximum));
             var fresh = new EventBuffer(capacity, keep + 1);
             Array.Copy(buffer.Items, end - keep, fresh.Items, 0, keep);
             fresh.Items[keep] = item;
@@ -98,6 +100,13 @@ internal sealed class TagHistory
 
         return new TagHistory(buffer, start, count, Dropped + Count + 1 - count);
     }
+
+    /// <summary>
+    /// The largest array for a bound: a quarter more than the bound (at least 4 more), so that events dropped from the
+    /// newest window but still in its array, which older snapshots may read, are at most a quarter of the bound, and a
+    /// full array's copy (the bound's worth of references) comes at most once per quarter of the bound's appends.
+    /// </summary>
+    internal static int CapacityFor(int maximum) => maximum + Math.Max(maximum / 4, 4);
 
     // The shared array and how many of its slots are claimed; Claimed only grows.
     private sealed class EventBuffer(int capacity, int claimed)
@@ -127,6 +136,9 @@ internal readonly struct EventWindow : IReadOnlyList<TagEvent>
     public TagEvent this[int index] => (uint)index < (uint)Count ? _items[_start + index] : throw new ArgumentOutOfRangeException(nameof(index));
 
     public ReadOnlySpan<TagEvent> AsSpan() => new(_items, _start, Count);
+
+    /// <summary>The length of the shared array behind the window, for tests of its bound.</summary>
+    public int ArrayLength => _items.Length;
 
     public ArraySegment<TagEvent>.Enumerator GetEnumerator() => new ArraySegment<TagEvent>(_items, _start, Count).GetEnumerator();
 

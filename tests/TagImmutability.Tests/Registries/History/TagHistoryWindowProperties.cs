@@ -49,9 +49,28 @@ public sealed class TagHistoryWindowProperties
             (count, dropped) =>
             {
                 TagEvent[] events = [.. Enumerable.Range(0, count).Select(i => Event(dropped + i, i))];
-                TagHistory restored = TagHistory.Restore(events, dropped).Append(Event(dropped + count, count), 8);
-                TagEvent[] expected = [.. events.Append(restored.Events[restored.Count - 1]).TakeLast(8)];
+                TagEvent appended = Event(dropped + count, count);
+                TagHistory restored = TagHistory.Restore(events, dropped).Append(appended, 8);
+                TagEvent[] expected = [.. events.Append(appended).TakeLast(8)];
                 return restored.Events.SequenceEqual(expected) && restored.Dropped == dropped + count + 1 - expected.Length;
+            });
+
+    [Property(MaxTest = 200)]
+    public Property The_shared_array_keeps_at_most_a_quarter_of_the_bound_beyond_it() =>
+        Prop.ForAll(
+            Gen.Choose(1, 40).ToArbitrary(),
+            Gen.Choose(0, 200).ToArbitrary(),
+            (maximum, appends) =>
+            {
+                TagHistory history = TagHistory.Empty;
+                int longest = 0;
+                for (int i = 0; i < appends; i++)
+                {
+                    history = history.Append(Event(history.NextSequence, i), maximum);
+                    longest = Math.Max(longest, history.Events.ArrayLength);
+                }
+
+                return longest <= TagHistory.CapacityFor(maximum) && TagHistory.CapacityFor(maximum) - maximum <= Math.Max(maximum / 4, 4);
             });
 
     [Fact]
