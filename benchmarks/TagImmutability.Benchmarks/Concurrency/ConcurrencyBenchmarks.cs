@@ -88,11 +88,17 @@ public class ConcurrencyBenchmarks
     /// <summary>The writer's moves and the time it ran (<see cref="Stopwatch"/> ticks) since the setup.</summary>
     public (long Moves, long Ticks) WriterTotals => (Interlocked.Read(ref _moves), Interlocked.Read(ref _writerTicks));
 
-    /// <summary>Prints the writer's achieved rate and puts the repository back.</summary>
+    /// <summary>
+    /// Whether <see cref="CleanUp"/> prints the writer's rate: true under BenchmarkDotNet, where a process runs one case;
+    /// the interleaved run, whose writer cases share the counters, prints each case's rate itself.
+    /// </summary>
+    public bool ReportsWriterRate { get; init; } = true;
+
+    /// <summary>Prints the writer's achieved rate (see <see cref="ReportsWriterRate"/>) and puts the repository back.</summary>
     [GlobalCleanup]
     public void CleanUp()
     {
-        if (_writerTicks > 0)
+        if (ReportsWriterRate && _writerTicks > 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// Writer ({_writerKind}, {Tags:N0} tags): {_moves:N0} moves in {_writerTicks / (double)Stopwatch.Frequency:F2} s = {_moves / (_writerTicks / (double)Stopwatch.Frequency):N0} moves/s"));
         }

@@ -26,7 +26,7 @@ public static class InterleavedConcurrencyRun
         output.WriteLine("|---:|---|---:|---:|---:|");
         foreach (int size in sizes)
         {
-            var benchmark = new ConcurrencyBenchmarks { Tags = size };
+            var benchmark = new ConcurrencyBenchmarks { Tags = size, ReportsWriterRate = false };
             benchmark.SetUp();
             var cases = new (string Name, Func<int> Run, List<double> ReadsPerSecond)[]
             {
