@@ -10,7 +10,7 @@ namespace TagImmutability.Benchmarks.Shared;
 /// </summary>
 /// <remarks>
 /// The same seed gives the same tags in the same order on every run and machine (<see cref="Random"/> with a seed is
-/// deterministic). Lengths run from 6 to 24 characters, so both sides of the tag index's 16-character inline prefix are
+/// deterministic). Lengths run from 5 to 25 characters, so both sides of the tag index's 16-character inline prefix are
 /// exercised. Thread safety: a generator is not thread-safe; the returned arrays are not shared.
 /// </remarks>
 public sealed class TagSets
