@@ -131,18 +131,16 @@ internal readonly struct EventWindow : IReadOnlyList<TagEvent>
 
     public int Count { get; }
 
-    public bool IsEmpty => Count == 0;
-
     public TagEvent this[int index] => (uint)index < (uint)Count ? _items[_start + index] : throw new ArgumentOutOfRangeException(nameof(index));
-
-    public ReadOnlySpan<TagEvent> AsSpan() => new(_items, _start, Count);
 
     /// <summary>The length of the shared array behind the window, for tests of its bound.</summary>
     public int ArrayLength => _items.Length;
 
-    public ArraySegment<TagEvent>.Enumerator GetEnumerator() => new ArraySegment<TagEvent>(_items, _start, Count).GetEnumerator();
+    private ArraySegment<TagEvent> Segment => new(_items, _start, Count);
 
-    IEnumerator<TagEvent> IEnumerable<TagEvent>.GetEnumerator() => ((IEnumerable<TagEvent>)new ArraySegment<TagEvent>(_items, _start, Count)).GetEnumerator();
+    public ArraySegment<TagEvent>.Enumerator GetEnumerator() => Segment.GetEnumerator();
+
+    IEnumerator<TagEvent> IEnumerable<TagEvent>.GetEnumerator() => ((IEnumerable<TagEvent>)Segment).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<TagEvent>)this).GetEnumerator();
 }
